@@ -1,0 +1,27 @@
+import { CaptureError } from '../capture/types.js';
+
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 1;
+export const EXIT_INPUT = 2;
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+/** The one-line message for an input problem, or undefined if `e` is not one (a bug: rethrow). */
+export function errorLine(e: unknown, file: string): string | undefined {
+  if (e instanceof CaptureError) return `skbtrace: ${e.file}: offset ${e.offset}: ${e.problem}`;
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string') {
+    const why: Record<string, string> = {
+      ENOENT: 'no such file',
+      EACCES: 'permission denied',
+      EISDIR: 'is a directory, not a capture file',
+      EIO: 'I/O error',
+    };
+    return `skbtrace: ${file}: cannot read: ${why[err.code] ?? err.message}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,176 @@
+/**
+ * The Recorder watches the simulated kernel run and turns what it sees into one PacketTrace per
+ * input frame (mode `full`), or into counts for a whole capture (mode `aggregate`, for --stats).
+ *
+ * Everything the kernel model reports goes through here: calls (via kfunc), skb pointer ops,
+ * allocations and frees, drops with their reasons, MIB counters, and frames leaving the TX ring.
+ * Work done later because of a frame (timers, an application's reply) lands in the trace of the
+ * frame that is current at the time, as kernel-oracle assigns events to windows.
+ */
+import { type CallSink, type KfuncInfo, kfuncRegistry } from './kfunc.js';
+import type {
+  AggregateStats,
+  FrameInfo,
+  PacketTrace,
+  SkbPtrs,
+} from './model.js';
+
+export type RecordMode = 'full' | 'aggregate';
+
+export function emptyTrace(frame: FrameInfo): PacketTrace {
+  return {
+    frame,
+    path: [],
+    skbOps: [],
+    allocs: [],
+    frees: [],
+    slabFrees: [],
+    drops: [],
+    counters: {},
+    replies: [],
+    notes: [],
+  };
+}
+
+export class Recorder implements CallSink {
+  private readonly stack: KfuncInfo[] = [];
+  /** For each stack entry, its index in the current trace's path (-1 outside a trace). */
+  private readonly stackAt: number[] = [];
+  private cur: PacketTrace | null = null;
+
+  // aggregate mode
+  private callCounts: number[] = [];
+  private readonly aggDrops = new Map<string, number>();
+  private readonly aggCounters = new Map<string, number>();
+  private aggFrames = 0;
+  private aggAllocs = 0;
+  private aggFrees = 0;
+  private aggReplies = 0;
+
+  constructor(readonly mode: RecordMode = 'full') {}
+
+  /** Start the window of a new frame; returns the trace of the previous one, if any. */
+  begin(frame: FrameInfo): PacketTrace | null {
+    const prev = this.cur;
+    this.aggFrames++;
+    this.cur = this.mode === 'full' ? emptyTrace(frame) : null;
+    return prev;
+  }
+
+  /** Close the current window and return its trace. */
+  finish(): PacketTrace | null {
+    const t = this.cur;
+    this.cur = null;
+    return t;
+  }
+
+  get current(): PacketTrace | null {
+    return this.cur;
+  }
+
+  // --- calls -------------------------------------------------------------------------------
+
+  enter(info: KfuncInfo): void {
+    const t = this.cur;
+    if (t !== null) {
+      this.stackAt.push(t.path.length);
+      t.path.push({ fn: info.name, depth: this.stack.length, file: info.file, inline: info.inline });
+    } else {
+      this.stackAt.push(-1);
+      if (this.mode === 'aggregate') this.callCounts[info.id] = (this.callCounts[info.id] ?? 0) + 1;
+    }
+    this.stack.push(info);
+  }
+
+  exit(): void {
+    this.stack.pop();
+    this.stackAt.pop();
+  }
+
+  /** Name of the running function `skip` levels up (0 = innermost), or `(none)`. */
+  caller(skip = 0): string {
+    const i = this.stack.length - 1 - skip;
+    return i >= 0 ? this.stack[i]!.name : '(none)';
+  }
+
+  /** Names on the call stack, outermost first. */
+  callStack(): string[] {
+    return this.stack.map((s) => s.name);
+  }
+
+  /** Index into `path` of the innermost running function (-1 if none or outside a trace). */
+  at(): number {
+    const n = this.stackAt.length;
+    return n > 0 ? this.stackAt[n - 1]! : -1;
+  }
+
+  // --- events from the kernel model --------------------------------------------------------
+
+  skbOp(skb: string, op: string, arg: number, fn: string, before: SkbPtrs, after: SkbPtrs): void {
+    this.cur?.skbOps.push({ skb, op, arg, fn, before, after, at: this.at() });
+  }
+
+  /** Whether skb op snapshots are wanted (callers can skip building them otherwise). */
+  get wantsSkbOps(): boolean {
+    return this.cur !== null;
+  }
+
+  alloc(addr: string, cache: string, size: number, fn: string, kind: 'skb' | 'data' | 'other', skb?: string): void {
+    this.aggAllocs++;
+    const t = this.cur;
+    if (t !== null) {
+      const rec: PacketTrace['allocs'][number] = { addr, cache, size, fn, kind, at: this.at() };
+      if (skb !== undefined) rec.skb = skb;
+      t.allocs.push(rec);
+    }
+  }
+
+  slabFree(addr: string, cache: string, fn: string): void {
+    this.aggFrees++;
+    this.cur?.slabFrees.push({ addr, cache, fn, at: this.at() });
+  }
+
+  /** An skb freed: `reason` is SKB_CONSUMED or SKB_DROP_REASON_*; `fn` the kernel's location. */
+  free(skb: string, fn: string, reason: string, via: string): void {
+    const t = this.cur;
+    if (t !== null) t.frees.push({ skb, fn, reason, via, at: this.at() });
+    if (reason !== 'SKB_CONSUMED') {
+      if (t !== null) t.drops.push({ skb, reason, fn, at: this.at() });
+      else this.aggDrops.set(reason, (this.aggDrops.get(reason) ?? 0) + 1);
+    }
+  }
+
+  count(counter: string, n = 1): void {
+    const t = this.cur;
+    if (t !== null) t.counters[counter] = (t.counters[counter] ?? 0) + n;
+    else this.aggCounters.set(counter, (this.aggCounters.get(counter) ?? 0) + n);
+  }
+
+  reply(data: Uint8Array, dev: string, tsNs: bigint): void {
+    this.aggReplies++;
+    this.cur?.replies.push({ data: Buffer.from(data.buffer, data.byteOffset, data.length).toString('hex'), summary: '', dev, tsNs: tsNs.toString(), at: this.at() });
+  }
+
+  note(text: string): void {
+    this.cur?.notes.push(text);
+  }
+
+  // --- aggregate view ----------------------------------------------------------------------
+
+  stats(): AggregateStats {
+    const calls: Record<string, number> = {};
+    const reg = kfuncRegistry();
+    this.callCounts.forEach((n, id) => {
+      if (n) calls[reg[id]!.name] = (calls[reg[id]!.name] ?? 0) + n;
+    });
+    return {
+      frames: this.aggFrames,
+      calls,
+      drops: Object.fromEntries(this.aggDrops),
+      counters: Object.fromEntries(this.aggCounters),
+      allocs: this.aggAllocs,
+      frees: this.aggFrees,
+      replies: this.aggReplies,
+    };
+  }
+}
