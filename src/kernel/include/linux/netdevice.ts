@@ -6,6 +6,17 @@
  * drivers/) extends it with an interface of its own (`interface E1000Adapter extends NetDevice`),
  * so a typo in a field name stays a type error.
  */
+import type { PacketType } from '../net/net_namespace.js';
+import type { Qdisc } from '../net/sch_generic.js';
+import type { SkBuff } from './skbuff.js';
+
+/** struct net_device_ops: the driver entry points the core calls. */
+export interface NetDeviceOps {
+  /** ndo_start_xmit: NETDEV_TX_OK (0) or NETDEV_TX_BUSY (0x10). */
+  ndo_start_xmit(skb: SkBuff, dev: NetDevice): number;
+  ndo_open?(dev: NetDevice): number;
+  ndo_stop?(dev: NetDevice): number;
+}
 
 /** struct net_device: the fields skb code and headers read. */
 export interface NetDevice {
@@ -22,6 +33,17 @@ export interface NetDevice {
   /** Extra headroom / tailroom the device wants (LL_RESERVED_SPACE); 0 for Ethernet. */
   needed_headroom?: number;
   needed_tailroom?: number;
+  /** dev_net(dev): the namespace (struct net, see include/net/net_namespace.ts). */
+  nd_net: unknown;
+  /** Device counters (rx_dropped, tx_packets ...), by name. */
+  stats: Record<string, number>;
+  /** Taps and handlers bound to this device (dev_add_pack with pt->dev set). */
+  ptype_all: PacketType[];
+  ptype_specific: PacketType[];
+  /** Root qdisc; null for noqueue devices. */
+  qdisc: Qdisc | null;
+  tx_queue_len: number;
+  netdev_ops: NetDeviceOps;
 }
 
 /** struct napi_struct: only what napi_alloc_skb() reads. */
