@@ -168,10 +168,10 @@ files['linktype-raw12.pcap'] = pcap({ linkType: 12, records: [{ sec: T0, frac: 3
 files['linktype-raw14.pcap'] = pcap({ linkType: 14, records: [{ sec: T0, frac: 40, data: ip1(1) }, { sec: T0, frac: 41, data: ip1(2) }] });
 
 // Big-endian nanosecond pcap (the corpus has BE-us and LE-ns only), with a snaplen-cut frame.
-files['be-ns.pcap'] = pcap({ le: false, ns: true, linkType: 1, snaplen: 60, records: [
-  { sec: T0, frac: 123456789, data: eth1(1).subarray(0, 60), len: eth1(1).length },
+files['be-ns.pcap'] = pcap({ le: false, ns: true, linkType: 1, snaplen: 50, records: [
+  { sec: T0, frac: 123456789, data: eth1(1).subarray(0, 50), len: eth1(1).length },
   { sec: T0 + 1, frac: 999999999, data: arpRequest() },
-  { sec: T0 + 2, frac: 0, data: eth1(2).subarray(0, 60), len: eth1(2).length },
+  { sec: T0 + 2, frac: 0, data: eth1(2).subarray(0, 50), len: eth1(2).length },
 ] });
 
 // pcapng: one section, five interfaces with different link types and if_tsresol, if_tsoffset,
