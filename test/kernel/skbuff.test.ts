@@ -90,6 +90,11 @@ function fakeDev(name = 'eth0'): NetDevice {
     qdisc: null,
     tx_queue_len: 1000,
     netdev_ops: { ndo_start_xmit: () => 0 },
+    type: 1,
+    addr_len: 6,
+    flags: 0x1 | 0x2,
+    header_ops: null,
+    priv: null,
   };
 }
 

@@ -44,7 +44,28 @@ export interface NetDevice {
   qdisc: Qdisc | null;
   tx_queue_len: number;
   netdev_ops: NetDeviceOps;
+  /** ARPHRD_* (1 = Ethernet). */
+  type: number;
+  addr_len: number;
+  /** IFF_* flags (IFF_UP, IFF_BROADCAST, IFF_NOARP ...). */
+  flags: number;
+  /** header_ops->create (eth_header for Ethernet). */
+  header_ops: HeaderOps | null;
+  /** netdev_priv(dev): the driver's private state (struct e1000_adapter ...). */
+  priv: unknown;
 }
+
+/** struct header_ops: building the link-layer header on transmit. */
+export interface HeaderOps {
+  create(skb: SkBuff, dev: NetDevice, type: number, daddr: Uint8Array | null, saddr: Uint8Array | null, len: number): number;
+}
+
+export const IFF_UP = 0x1;
+export const IFF_BROADCAST = 0x2;
+export const IFF_LOOPBACK = 0x8;
+export const IFF_NOARP = 0x80;
+export const IFF_PROMISC = 0x100;
+export const IFF_MULTICAST = 0x1000;
 
 /** struct napi_struct: only what napi_alloc_skb() reads. */
 export interface NapiStruct {
