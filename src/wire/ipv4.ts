@@ -254,6 +254,24 @@ export type Ipv4Option =
   /** Anything else, kept as its type and the bytes after the length byte (a view). */
   | { kind: 'unknown'; type: number; data: Uint8Array };
 
+const OPTION_NAMES: Record<number, string> = {
+  [IPOPT_END]: 'EOL',
+  [IPOPT_NOOP]: 'NOP',
+  [IPOPT_RR]: 'RR',
+  [IPOPT_TS]: 'TS',
+  [IPOPT_SEC]: 'SEC',
+  [IPOPT_LSRR]: 'LSRR',
+  [IPOPT_CIPSO]: 'CIPSO',
+  [IPOPT_SID]: 'SID',
+  [IPOPT_SSRR]: 'SSRR',
+  [IPOPT_RA]: 'RA',
+};
+
+/** "RR", "TS"... or "type N" for an option type without a name here. */
+export function ipv4OptionName(type: number): string {
+  return OPTION_NAMES[type] ?? `type ${type}`;
+}
+
 const ROUTE_KINDS: Record<number, 'rr' | 'lsrr' | 'ssrr'> = { [IPOPT_RR]: 'rr', [IPOPT_LSRR]: 'lsrr', [IPOPT_SSRR]: 'ssrr' };
 const ROUTE_TYPES = { rr: IPOPT_RR, lsrr: IPOPT_LSRR, ssrr: IPOPT_SSRR } as const;
 
@@ -279,16 +297,17 @@ export function parseIpv4Options(raw: Uint8Array): OptionsResult<Ipv4Option> {
       continue;
     }
     const left = raw.length - i;
-    if (left < 2) return fail(`IPv4 option ${type}: no length byte`);
+    const name = ipv4OptionName(type);
+    if (left < 2) return fail(`IPv4 option ${name}: no length byte`);
     const len = raw[i + 1]!;
-    if (len < 2) return fail(`IPv4 option ${type}: length ${len} < 2`);
-    if (len > left) return fail(`IPv4 option ${type}: length ${len} past the end of the options (${left} bytes left)`);
+    if (len < 2) return fail(`IPv4 option ${name}: length ${len} < 2`);
+    if (len > left) return fail(`IPv4 option ${name}: length ${len} past the end of the options (${left} bytes left)`);
     const route = ROUTE_KINDS[type];
     if (route) {
-      if (len < 3) return fail(`IPv4 option ${route.toUpperCase()}: length ${len} < 3`);
+      if (len < 3) return fail(`IPv4 option ${name}: length ${len} < 3`);
       const pointer = raw[i + 2]!;
-      if (pointer < 4) return fail(`IPv4 option ${route.toUpperCase()}: pointer ${pointer} < 4`);
-      if ((len - 3) % 4 !== 0) return fail(`IPv4 option ${route.toUpperCase()}: length ${len} is not 3 + 4n`);
+      if (pointer < 4) return fail(`IPv4 option ${name}: pointer ${pointer} < 4`);
+      if ((len - 3) % 4 !== 0) return fail(`IPv4 option ${name}: length ${len} is not 3 + 4n`);
       const addrs: number[] = [];
       for (let o = i + 3; o + 4 <= i + len; o += 4) addrs.push(get32(raw, o));
       options.push({ kind: route, pointer, addrs });

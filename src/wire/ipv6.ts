@@ -16,6 +16,7 @@ import {
   IPPROTO_DSTOPTS,
   IPPROTO_FRAGMENT,
   IPPROTO_HOPOPTS,
+  IPPROTO_NONE,
   IPPROTO_ROUTING,
 } from './ipproto.js';
 import { malformed, ok, type ParseResult } from './result.js';
@@ -188,6 +189,9 @@ export interface Ipv6Chain {
  * at a problem (then `error` is set and nexthdr/offset describe where it stopped).
  */
 export function ipv6UpperLayer(buf: Uint8Array, off = 0): Ipv6Chain {
+  if (buf.length - off < IPV6_HDR_LEN) {
+    return { nexthdr: IPPROTO_NONE, offset: Math.max(off, buf.length), exts: [], fragment: null, error: ipv6HeaderProblem(buf, off) };
+  }
   let nexthdr = buf[off + 6]!;
   let o = off + IPV6_HDR_LEN;
   const exts: Ipv6ExtHdr[] = [];

@@ -275,12 +275,34 @@ export type TcpOption =
   /** Anything else (MD5, MPTCP, Fast Open, AccECN, experiments...): kind and value bytes (a view). */
   | { kind: 'unknown'; type: number; data: Uint8Array };
 
+const OPTION_NAMES: Record<number, string> = {
+  [TCPOPT_EOL]: 'EOL',
+  [TCPOPT_NOP]: 'NOP',
+  [TCPOPT_MSS]: 'MSS',
+  [TCPOPT_WINDOW]: 'WS',
+  [TCPOPT_SACK_PERM]: 'SACK_PERM',
+  [TCPOPT_SACK]: 'SACK',
+  [TCPOPT_TIMESTAMP]: 'TIMESTAMP',
+  [TCPOPT_MD5SIG]: 'MD5',
+  [TCPOPT_AO]: 'AO',
+  [TCPOPT_MPTCP]: 'MPTCP',
+  [TCPOPT_FASTOPEN]: 'TFO',
+  [TCPOPT_ACCECN0]: 'ACCECN0',
+  [TCPOPT_ACCECN1]: 'ACCECN1',
+  [TCPOPT_EXP]: 'EXP',
+};
+
+/** "MSS", "SACK"... or "kind N". */
+export function tcpOptionName(kind: number): string {
+  return OPTION_NAMES[kind] ?? `kind ${kind}`;
+}
+
 /** Fixed lengths of the options decoded above. */
-const FIXED_LEN: Record<number, [string, number]> = {
-  [TCPOPT_MSS]: ['MSS', TCPOLEN_MSS],
-  [TCPOPT_WINDOW]: ['WS', TCPOLEN_WINDOW],
-  [TCPOPT_SACK_PERM]: ['SACK_PERM', TCPOLEN_SACK_PERM],
-  [TCPOPT_TIMESTAMP]: ['TIMESTAMP', TCPOLEN_TIMESTAMP],
+const FIXED_LEN: Record<number, number> = {
+  [TCPOPT_MSS]: TCPOLEN_MSS,
+  [TCPOPT_WINDOW]: TCPOLEN_WINDOW,
+  [TCPOPT_SACK_PERM]: TCPOLEN_SACK_PERM,
+  [TCPOPT_TIMESTAMP]: TCPOLEN_TIMESTAMP,
 };
 
 /**
@@ -304,12 +326,13 @@ export function parseTcpOptions(raw: Uint8Array): OptionsResult<TcpOption> {
       continue;
     }
     const left = raw.length - i;
-    if (left < 2) return fail(`TCP option ${type}: no length byte`);
+    const name = tcpOptionName(type);
+    if (left < 2) return fail(`TCP option ${name}: no length byte`);
     const len = raw[i + 1]!;
-    if (len < 2) return fail(`TCP option ${type}: length ${len} < 2`);
-    if (len > left) return fail(`TCP option ${type}: length ${len} past the end of the options (${left} bytes left)`);
+    if (len < 2) return fail(`TCP option ${name}: length ${len} < 2`);
+    if (len > left) return fail(`TCP option ${name}: length ${len} past the end of the options (${left} bytes left)`);
     const fixed = FIXED_LEN[type];
-    if (fixed && len !== fixed[1]) return fail(`TCP option ${fixed[0]}: length ${len} != ${fixed[1]}`);
+    if (fixed !== undefined && len !== fixed) return fail(`TCP option ${name}: length ${len} != ${fixed}`);
     switch (type) {
       case TCPOPT_MSS:
         options.push({ kind: 'mss', mss: get16(raw, i + 2) });
