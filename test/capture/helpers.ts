@@ -103,6 +103,11 @@ export interface TsharkResult {
   stderr: string;
 }
 
+/** tshark -T fields writes a newline, tab, CR or backslash inside a value as \n, \t, \r, \\. */
+function unescapeField(s: string): string {
+  return s.replace(/\\([nrt\\])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+}
+
 /** tshark's per-frame view of a file (one process per file: tshark starts slowly). */
 export async function tshark(file: string): Promise<TsharkResult> {
   const args = ['-n', '-r', file, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=\x1f'];
@@ -118,7 +123,7 @@ export async function tshark(file: string): Promise<TsharkResult> {
         capLen: c[1] ?? '',
         epoch: c[2] ?? '',
         ifaceId: c[3] ?? '',
-        comment: (c[4] ?? '').replaceAll('\x1f', '\n'),
+        comment: unescapeField(c[4] ?? '').replaceAll('\x1f', '\n'),
         flags: c[5] ?? '',
         packetId: c[6] ?? '',
       };
