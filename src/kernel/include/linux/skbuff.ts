@@ -25,7 +25,7 @@ import type { Recorder } from '../../../trace/recorder.js';
 import { KernelBug } from '../../bug.js';
 import type { PageFrag, SlabObject } from '../../mm/slab.js';
 import { L1_CACHE_BYTES, SMP_CACHE_BYTES, directMapAddr } from '../../mm/slab.js';
-import { recSkbOps } from '../../trace_hooks.js';
+import { rec, recSkbOps } from '../../trace_hooks.js';
 import { MAX_HEADER, type NetDevice } from './netdevice.js';
 
 // --- constants ---------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ export function skb_under_panic(skb: SkBuff, sz: number, text: string): never {
 
 /** The calling function for panic texts (`skip` 0 = innermost kfunc). */
 function panicText(skip: number): string {
-  const r = recSkbOps();
+  const r = rec();
   return r !== null ? r.caller(skip) : '<unknown>';
 }
 
