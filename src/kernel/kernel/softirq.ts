@@ -1,0 +1,38 @@
+/**
+ * kernel/softirq.c: pending softirq vectors and handle_softirqs(), which runs them on the way out
+ * of an interrupt (irq_exit) or when bottom halves are re-enabled. The handlers are registered by
+ * the subsystems (open_softirq): NET_RX_SOFTIRQ -> net_rx_action, TIMER_SOFTIRQ ->
+ * run_timer_softirq. Like the kernel, it restarts up to MAX_SOFTIRQ_RESTART (10) times while
+ * vectors are raised again, then leaves the rest for ksoftirqd (here: the next run).
+ */
+import { kfunc } from '../../trace/kfunc.js';
+import type { Net } from '../include/net/net_namespace.js';
+
+/** Softirq vectors (include/linux/interrupt.h). */
+export const TIMER_SOFTIRQ = 1;
+export const NET_TX_SOFTIRQ = 2;
+export const NET_RX_SOFTIRQ = 3;
+
+type SoftirqAction = (net: Net) => void;
+const softirq_vec = new Map<number, SoftirqAction>();
+
+export function open_softirq(nr: number, action: SoftirqAction): void {
+  softirq_vec.set(nr, action);
+}
+
+export function raise_softirq_irqoff(net: Net, nr: number): void {
+  net.softirq_pending |= 1 << nr;
+}
+
+const MAX_SOFTIRQ_RESTART = 10;
+
+export const handle_softirqs = kfunc('kernel/softirq.c', function handle_softirqs(net: Net): void {
+  let restart = MAX_SOFTIRQ_RESTART;
+  while (net.softirq_pending && restart-- > 0) {
+    const pending = net.softirq_pending;
+    net.softirq_pending = 0;
+    for (let nr = 0; nr < 10; nr++) {
+      if (pending & (1 << nr)) softirq_vec.get(nr)?.(net);
+    }
+  }
+});

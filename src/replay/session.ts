@@ -1,0 +1,216 @@
+/**
+ * The replay session: frames in capture order into the simulated host, in virtual time.
+ *
+ * For each frame: the clock moves to its timestamp (running the timers and deferred softirq work
+ * that fall before it, in the previous frame's window, as kernel-oracle assigns events), then
+ * the frame is either fed to the NIC (`rx`), kept as an *observed* frame when the host itself
+ * sent it (its source MAC is the host's), or skipped (a link type the NIC cannot carry).
+ *
+ * The CPU: a frame the NIC has DMA'd raises an interrupt; e1000_intr schedules NAPI and the
+ * softirq (handle_softirqs -> net_rx_action) polls the ring. Each received frame costs the CPU
+ * `rxCostNs` of virtual time (host profile, default 1000 ns): frames that arrive while it is
+ * still busy wait in the RX ring and are polled when it is free, and a ring that fills up drops
+ * frames in hardware (rx_missed_errors), as a real NIC under load does.
+ */
+import type { CapturedFrame } from '../capture/types.js';
+import { decodeLink } from '../wire/link.js';
+import { Recorder, type RecordMode } from '../trace/recorder.js';
+import { setCallSink } from '../trace/kfunc.js';
+import type { FrameInfo, PacketTrace } from '../trace/model.js';
+import { buildHost, type Host } from './host.js';
+import type { HostProfile } from './profile.js';
+import { e1000_hw_receive, e1000_hw_irq_pending, e1000_intr } from '../kernel/drivers/net/ethernet/intel/e1000/e1000_main.js';
+import { handle_softirqs, raise_softirq_irqoff } from '../kernel/kernel/softirq.js';
+import { TIMER_SOFTIRQ } from '../kernel/include/net/net_namespace.js';
+import { packet_recvmsg } from '../kernel/net/packet/af_packet.js';
+import { slabReset } from '../kernel/mm/slab.js';
+import { skbuffReset } from '../kernel/net/core/skbuff.js';
+
+export interface ReplyFrame {
+  /** The input frame whose window the reply was sent in. */
+  frameIndex: number;
+  tsNs: bigint;
+  data: Uint8Array;
+}
+
+export interface SessionOptions {
+  profile: HostProfile;
+  record: RecordMode | 'none';
+  /** Virtual time to keep running after the last frame, for timers (ns). */
+  drainNs?: bigint;
+  onReply?: (r: ReplyFrame) => void;
+}
+
+/** The peer MAC used when a capture has no Ethernet header (raw IP, loopback, SLL without one). */
+export const SYNTH_PEER_MAC = Uint8Array.from([0x02, 0x00, 0x00, 0x00, 0x00, 0x01]);
+
+export class Session {
+  readonly host: Host;
+  readonly recorder: Recorder | null;
+  private readonly opts: SessionOptions;
+  private booted = false;
+  private cpuFreeAt = 0n;
+  private cpuWakeAt: bigint | null = null;
+  private currentIndex = -1;
+  private readonly replies: ReplyFrame[] = [];
+
+  constructor(opts: SessionOptions) {
+    this.opts = opts;
+    slabReset();
+    skbuffReset();
+    this.recorder = opts.record === 'none' ? null : new Recorder(opts.record);
+    this.host = this.attached(() =>
+      buildHost(opts.profile, (frame) => {
+        const r: ReplyFrame = { frameIndex: this.currentIndex, tsNs: this.host.net.clock.nowNs, data: frame };
+        this.replies.push(r);
+        this.recorder?.reply(frame, this.host.dev.name, r.tsNs);
+        opts.onReply?.(r);
+      }),
+    );
+  }
+
+  /** Run `fn` with this session's recorder attached as the kfunc call sink. */
+  private attached<T>(fn: () => T): T {
+    const prev = setCallSink(this.recorder);
+    try {
+      return fn();
+    } finally {
+      setCallSink(prev);
+    }
+  }
+
+  /** Replies sent since the last call. */
+  takeReplies(): ReplyFrame[] {
+    return this.replies.splice(0);
+  }
+
+  /**
+   * Feed one frame. Returns the trace of the previous frame, whose window this frame closes
+   * (null for the first frame, and in aggregate mode).
+   */
+  push(f: CapturedFrame): PacketTrace | null {
+    return this.attached(() => {
+      const net = this.host.net;
+      if (!this.booted) {
+        net.clock.bootNs = f.tsNs;
+        net.clock.nowNs = f.tsNs;
+        this.booted = true;
+      }
+      this.runUntil(f.tsNs);
+      net.clock.advanceTo(f.tsNs);
+      const { info, frame } = this.classify(f);
+      const prev = this.recorder ? this.recorder.begin(info) : null;
+      this.currentIndex = f.index;
+      if (info.role === 'rx' && frame) {
+        e1000_hw_receive(this.host.adapter, frame);
+        if (net.clock.nowNs >= this.cpuFreeAt) this.runCpu();
+        else this.cpuWakeAt ??= this.cpuFreeAt;
+      }
+      return prev;
+    });
+  }
+
+  /** After the last frame: run timers and pending work for the drain period; return the last trace. */
+  finish(): PacketTrace | null {
+    return this.attached(() => {
+      const net = this.host.net;
+      this.runUntil(net.clock.nowNs + (this.opts.drainNs ?? 0n));
+      while (this.cpuWakeAt !== null) this.runUntil(this.cpuWakeAt);
+      return this.recorder ? this.recorder.finish() : null;
+    });
+  }
+
+  private classify(f: CapturedFrame): { info: FrameInfo; frame: Uint8Array | null } {
+    const info: FrameInfo = { index: f.index, tsNs: f.tsNs.toString(), len: f.origLen, caplen: f.data.length, linkType: f.linkType, role: 'rx' };
+    const link = decodeLink(f.linkType, f.data);
+    if (!link.supported) {
+      info.role = 'skipped';
+      info.note = `link type ${f.linkType} (${link.linkName}) is not simulated: the host has an Ethernet NIC`;
+      return { info, frame: null };
+    }
+    if (link.error && link.ethertype === null) {
+      info.role = 'skipped';
+      info.note = `link header unreadable: ${link.error}`;
+      return { info, frame: null };
+    }
+    const mac = this.host.mac;
+    if (f.linkType === 1) {
+      if (f.data.length < 14) {
+        info.role = 'skipped';
+        info.note = `runt frame of ${f.data.length} bytes: a NIC discards frames shorter than an Ethernet header`;
+        return { info, frame: null };
+      }
+      if (sameMac(f.data, 6, mac)) {
+        info.role = 'observed';
+        return { info, frame: null };
+      }
+      if (f.data.length < f.origLen) info.note = `captured ${f.data.length} of ${f.origLen} bytes (snaplen): simulated with the captured bytes`;
+      return { info, frame: f.data };
+    }
+    // Not Ethernet: give the frame the Ethernet header it would have had on the host's NIC.
+    if (link.ethertype === null) {
+      info.role = 'skipped';
+      info.note = `no network protocol in the ${link.linkName} header`;
+      return { info, frame: null };
+    }
+    if (link.pkttype === 4 /* PACKET_OUTGOING */) {
+      info.role = 'observed';
+      return { info, frame: null };
+    }
+    const payload = f.data.subarray(link.networkOffset);
+    const frame = new Uint8Array(14 + payload.length);
+    const dst = link.pkttype === 1 ? new Uint8Array([255, 255, 255, 255, 255, 255]) : mac;
+    frame.set(dst, 0);
+    frame.set(link.src && link.src.length === 6 ? link.src : SYNTH_PEER_MAC, 6);
+    frame[12] = link.ethertype >> 8;
+    frame[13] = link.ethertype & 0xff;
+    frame.set(payload, 14);
+    info.note = `${link.linkName} frame given an Ethernet header (to ${fmtMac(dst)})`;
+    return { info, frame };
+  }
+
+  /** Move virtual time to `t`, running timers and deferred CPU work due before it. */
+  private runUntil(t: bigint): void {
+    const net = this.host.net;
+    for (;;) {
+      const timerAt = net.timers.nextExpiryNs();
+      let next: bigint | undefined = timerAt;
+      if (this.cpuWakeAt !== null && (next === undefined || this.cpuWakeAt <= next)) next = this.cpuWakeAt;
+      if (next === undefined || next > t) break;
+      net.clock.advanceTo(next);
+      if (this.cpuWakeAt !== null && next === this.cpuWakeAt) {
+        this.cpuWakeAt = null;
+        this.runCpu();
+      } else {
+        raise_softirq_irqoff(net, TIMER_SOFTIRQ);
+        handle_softirqs(net);
+      }
+    }
+  }
+
+  /** Service the NIC's interrupt and the softirqs it raises; charge the CPU for the frames. */
+  private runCpu(): void {
+    const { net, adapter, dev } = this.host;
+    const before = dev.stats['rx_packets'] ?? 0;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      if (e1000_hw_irq_pending(adapter)) e1000_intr(11, dev);
+      if (net.softirq_pending) handle_softirqs(net);
+      else if (!e1000_hw_irq_pending(adapter)) break;
+    }
+    if (this.host.sniffer?.receive_queue.length) packet_recvmsg(this.host.sniffer);
+    const n = (dev.stats['rx_packets'] ?? 0) - before;
+    const now = net.clock.nowNs;
+    this.cpuFreeAt = now + BigInt(n * this.opts.profile.rxCostNs);
+    // Frames still in the ring (NAPI kept polling past its budget): come back when the CPU is free.
+    if (adapter.napi.scheduled && this.cpuWakeAt === null) this.cpuWakeAt = this.cpuFreeAt > now ? this.cpuFreeAt : now + 1n;
+  }
+}
+
+function sameMac(buf: Uint8Array, off: number, mac: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (buf[off + i] !== mac[i]) return false;
+  return true;
+}
+
+export function fmtMac(m: Uint8Array): string {
+  return Array.from(m, (b) => b.toString(16).padStart(2, '0')).join(':');
+}
