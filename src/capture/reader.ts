@@ -92,6 +92,9 @@ interface Iface {
   mul: bigint;
   units: bigint;
   offNs: bigint;
+  /** Cache for tsNs(): the last high timestamp word and its value in ns (offset included). */
+  lastHigh: number;
+  highNs: bigint;
 }
 
 function dataView(b: Uint8Array): DataView {
@@ -247,6 +250,11 @@ export class CaptureParser {
     }
   }
 
+  /**
+   * caplen over the maximum. (tshark, meeting such a record, retries the file as one of the
+   * modified-pcap variants with longer record headers and reads garbage frames; skbtrace stops
+   * with this error instead.)
+   */
   private bigPacket(caplen: number, off: number): CaptureError {
     return new CaptureError(this.file, off, `bad record: file has ${caplen}-byte packet, bigger than maximum of ${MAX_PCAP_CAPLEN}`);
   }
@@ -498,6 +506,8 @@ export class CaptureParser {
       mul: NS_PER_SEC % units === 0n ? NS_PER_SEC / units : 0n,
       units,
       offNs: tsOffsetSec * NS_PER_SEC,
+      lastHigh: -1,
+      highNs: 0n,
     });
     const info = this.info as CaptureInfo;
     if (info.interfaces.length === 0) {
@@ -511,12 +521,23 @@ export class CaptureParser {
   /**
    * Timestamp (units of the interface since 1970, plus if_tsoffset seconds) to ns. Units that
    * do not divide a second into whole ns (10^-n with n > 9, 2^-n with n > 9) are truncated
-   * towards zero, as tshark does.
+   * towards zero, as tshark does (checked with 2^-10 and 10^-12 in fixtures/capture/
+   * multi-iface.pcapng). tshark 4.0 computes the sub-second part as frac * 1e9 in 64 bits, which
+   * overflows for fractions of 2^64 / 1e9 units or more (about 18 ms at 10^-12); skbtrace's
+   * arithmetic is exact, so it differs from tshark there.
    */
   private tsNs(iface: Iface, high: number, low: number): bigint {
-    const ts = high < 0x200000 ? BigInt(high * 4294967296 + low) : (BigInt(high) << 32n) | BigInt(low);
-    const ns = iface.mul !== 0n ? ts * iface.mul : (ts * NS_PER_SEC) / iface.units;
-    return iface.offNs === 0n ? ns : ns + iface.offNs;
+    if (iface.mul !== 0n) {
+      // ts * mul = high * 2^32 * mul + low * mul; the first term (plus the offset) is cached
+      // per interface, as the high word changes only every 2^32 units (71 min in us, 4.3 s in ns).
+      if (high !== iface.lastHigh) {
+        iface.lastHigh = high;
+        iface.highNs = ((BigInt(high) << 32n) * iface.mul) + iface.offNs;
+      }
+      return iface.mul === 1n ? iface.highNs + BigInt(low) : iface.highNs + BigInt(low) * iface.mul;
+    }
+    const ts = (BigInt(high) << 32n) | BigInt(low);
+    return (ts * NS_PER_SEC) / iface.units + iface.offNs;
   }
 
   private iface(id: number, off: number, what: string): Iface {
