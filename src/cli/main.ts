@@ -3,7 +3,7 @@
  * handed) and decides exit codes: 0 ok, 1 usage error, 2 unreadable or malformed input.
  */
 import { createRequire } from 'node:module';
-import { runPrint } from './print.js';
+import { run } from './run.js';
 import { CliError, EXIT_INPUT, EXIT_OK, EXIT_USAGE, errorLine } from './errors.js';
 
 export interface CliIo {
@@ -13,11 +13,6 @@ export interface CliIo {
   stdoutIsTTY: boolean;
 }
 
-export interface CliOptions {
-  file: string;
-  print: boolean;
-  count: number | undefined;
-}
 
 function version(): string {
   const require = createRequire(import.meta.url);
@@ -25,10 +20,13 @@ function version(): string {
 }
 
 const EXAMPLES: [string, string][] = [
-  ['skbtrace capture.pcap', 'explain every frame (one summary line per frame for now)'],
   ['skbtrace capture.pcapng -P', 'one tshark-like line per frame: No. Time Source Destination Protocol Length Info'],
-  ['skbtrace capture.pcap -P -c 10', 'only the first 10 frames'],
-  ['tcpdump -w - -i eth0 | skbtrace - -P', 'read a capture from standard input'],
+  ['skbtrace capture.pcap -V', 'per frame: the kernel functions it ran through, skb pointer ops, allocs/frees, drops'],
+  ['skbtrace capture.pcap -V --host-profile host.json', 'simulate the host described in host.json (kernel-oracle format)'],
+  ['skbtrace capture.pcap -V --host 192.0.2.10/24 --mac 02:00:00:00:00:0a', 'simulate this address instead of inferring it'],
+  ['skbtrace capture.pcap -T ndjson -w replies.pcap', 'traces as NDJSON, the host\'s replies to a pcap'],
+  ['skbtrace big.pcap --stats', 'simulate everything, print counts per function and drop reason'],
+  ['tcpdump -w - -i eth0 | skbtrace - -P -c 10', 'read from standard input, stop after 10 frames'],
 ];
 
 export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
@@ -53,7 +51,16 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
       y.positional('file', { type: 'string', describe: 'capture file (pcap or pcapng), or - for standard input' }),
     )
     .option('print', { alias: 'P', type: 'boolean', describe: 'one tshark-like summary line per frame', default: false })
+    .option('verbose', { alias: 'V', type: 'boolean', describe: 'what the kernel did with each frame: call path, skb ops, allocs/frees, drops, replies', default: false })
+    .option('format', { alias: 'T', type: 'string', choices: ['json', 'ndjson'], describe: 'print the per-frame traces as JSON or NDJSON (schema: docs/trace-schema.md)', requiresArg: true })
+    .option('stats', { type: 'boolean', describe: 'simulate the whole capture; print calls per kernel function, drops per reason, alloc/free balance', default: false })
+    .option('write', { alias: 'w', type: 'string', describe: 'write the frames the simulated host sent to FILE (.pcapng: pcapng, else pcap)', requiresArg: true })
     .option('count', { alias: 'c', type: 'number', describe: 'stop after N frames', requiresArg: true })
+    .option('host-profile', { type: 'string', describe: 'the simulated host, as a kernel-oracle host.json', requiresArg: true })
+    .option('host', { type: 'string', describe: "the host's IPv4 address (a.b.c.d[/len]), instead of inferring it", requiresArg: true })
+    .option('mac', { type: 'string', describe: "the host's MAC address, instead of inferring it", requiresArg: true })
+    .option('drain', { type: 'number', describe: 'virtual milliseconds to keep running timers after the last frame', default: 0, requiresArg: true })
+    .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
     .example(EXAMPLES)
     .epilogue('Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\nColours follow NO_COLOR (https://no-color.org).')
     .version(version())
@@ -97,11 +104,35 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     stderr.write(`skbtrace: -c wants a whole number of frames, not '${String(count)}'\n`);
     return EXIT_USAGE;
   }
-  const opts: CliOptions = { file, print: Boolean(args['print']), count };
-  void stdoutIsTTY; // until the TUI exists, a terminal gets the printed output too
+  const drain = args['drain'] as number;
+  if (!Number.isFinite(drain) || drain < 0) {
+    stderr.write(`skbtrace: --drain wants a number of milliseconds, not '${String(args['drain'])}'\n`);
+    return EXIT_USAGE;
+  }
+  const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
+  const color = args['color'] === undefined ? stdoutIsTTY && !noColor : Boolean(args['color']);
+  // Until the TUI exists, a terminal gets the printed output too.
+  const opts = {
+    file,
+    print: Boolean(args['print']),
+    verbose: Boolean(args['verbose']),
+    format: args['format'] as 'json' | 'ndjson' | undefined,
+    stats: Boolean(args['stats']),
+    write: args['write'] as string | undefined,
+    count,
+    hostProfile: args['host-profile'] as string | undefined,
+    host: args['host'] as string | undefined,
+    mac: args['mac'] as string | undefined,
+    color,
+    drainMs: drain,
+  };
+  if (opts.format && opts.verbose) {
+    stderr.write('skbtrace: -V and -T are two ways to print the same traces: pick one\n');
+    return EXIT_USAGE;
+  }
 
   try {
-    return await runPrint(opts, { stdout, stderr, stdin, stdoutIsTTY });
+    return await run(opts, { stdout, stderr, stdin, stdoutIsTTY });
   } catch (e) {
     if (e instanceof CliError) {
       stderr.write(e.message + '\n');

@@ -30,7 +30,7 @@ import {
 import { SKB_DROP_REASON_UNHANDLED_PROTO, SKB_DROP_REASON_CPU_BACKLOG } from '../../include/net/dropreason.js';
 import { kfree_skb_reason } from './skbuff.js';
 import { skb_vlan_untag, vlan_do_receive } from '../8021q/vlan_core.js';
-import { sch_direct_xmit, __qdisc_run, qdisc_enqueue_skb, qdisc_is_empty } from '../sched/sch_generic.js';
+import { sch_direct_xmit, __qdisc_run, dev_qdisc_enqueue, qdisc_is_empty } from '../sched/sch_generic.js';
 import { open_softirq, raise_softirq_irqoff } from '../../kernel/softirq.js';
 import { rec } from '../../trace_hooks.js';
 
@@ -434,7 +434,7 @@ const __dev_xmit_skb = kfunc(
       if (sch_direct_xmit(skb, q, dev, true) && !qdisc_is_empty(q)) __qdisc_run(q);
       return NET_XMIT_SUCCESS;
     }
-    const rc = qdisc_enqueue_skb(q, skb);
+    const rc = dev_qdisc_enqueue(q, skb);
     __qdisc_run(q);
     return rc;
   },

@@ -67,7 +67,7 @@ export function pfifo_fast_create(dev: NetDevice): Qdisc {
 }
 
 /** dev_qdisc_enqueue(): q->enqueue, then trace_qdisc_enqueue. Inline in dev.c. */
-export const qdisc_enqueue_skb = kfunc(
+export const dev_qdisc_enqueue = kfunc(
   'net/core/dev.c',
   function dev_qdisc_enqueue(q: Qdisc, skb: SkBuff): number {
     return q.enqueue(skb, q);

@@ -1,0 +1,192 @@
+/**
+ * Running skbtrace over a capture: read frames (streaming), simulate them when an output needs the
+ * kernel (-V, -T, --stats, -w), and print. `-P` alone only summarises (no simulation), so it is
+ * as fast as reading.
+ */
+import { readFileSync } from 'node:fs';
+import { openCaptureFile, readCaptureBatches, createCaptureWriter, formatForPath, type CapturedFrame, type CaptureWriter } from '../capture/index.js';
+import { formatPrintLine, summarizeFrame } from '../output/summary.js';
+import { formatTraceDetail } from '../output/text.js';
+import { traceToJson } from '../output/json.js';
+import { Session } from '../replay/session.js';
+import { parseProfile, defaultProfile, isIPv4, type HostProfile, ProfileError } from '../replay/profile.js';
+import { inferHost } from '../replay/infer.js';
+import type { PacketTrace } from '../trace/model.js';
+import { CliError, EXIT_OK, EXIT_USAGE } from './errors.js';
+import { LineOut } from './out.js';
+import { formatStats } from './stats.js';
+import type { CliIo } from './main.js';
+
+export interface RunOptions {
+  file: string;
+  print: boolean;
+  verbose: boolean;
+  format: 'json' | 'ndjson' | undefined;
+  stats: boolean;
+  write: string | undefined;
+  count: number | undefined;
+  hostProfile: string | undefined;
+  host: string | undefined;
+  mac: string | undefined;
+  color: boolean;
+  drainMs: number;
+}
+
+const INFER_FRAMES = 10_000;
+
+function loadProfile(opts: RunOptions): HostProfile | undefined {
+  let p: HostProfile | undefined;
+  if (opts.hostProfile) {
+    let text: string;
+    try {
+      text = readFileSync(opts.hostProfile, 'utf8');
+    } catch (e) {
+      throw new CliError(`skbtrace: ${opts.hostProfile}: cannot read host profile: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, EXIT_USAGE);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new CliError(`skbtrace: ${opts.hostProfile}: not valid JSON: ${(e as Error).message}`, EXIT_USAGE);
+    }
+    try {
+      p = parseProfile(json, opts.hostProfile);
+    } catch (e) {
+      if (e instanceof ProfileError) throw new CliError(`skbtrace: ${e.message}`, EXIT_USAGE);
+      throw e;
+    }
+  }
+  if (opts.host || opts.mac) {
+    p = p ?? defaultProfile();
+    if (opts.host) {
+      const [ipPart, len] = opts.host.split('/');
+      if (!isIPv4(ipPart ?? '') || (len !== undefined && !(/^\d+$/.test(len) && Number(len) <= 32))) {
+        throw new CliError(`skbtrace: --host '${opts.host}' is not an IPv4 address (a.b.c.d or a.b.c.d/len)`, EXIT_USAGE);
+      }
+      p = { ...p, addresses: [`${ipPart}/${len ?? 24}`], name: `--host ${opts.host}` };
+    }
+    if (opts.mac) {
+      if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(opts.mac)) throw new CliError(`skbtrace: --mac '${opts.mac}' is not a MAC address (xx:xx:xx:xx:xx:xx)`, EXIT_USAGE);
+      p = { ...p, mac: opts.mac.toLowerCase() };
+    }
+  }
+  return p;
+}
+
+function hex(h: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(h, 'hex'));
+}
+
+const replySummary = (h: string): string => {
+  const s = summarizeFrame({ linkType: 1, data: hex(h), origLen: h.length / 2 });
+  return `${s.src} → ${s.dst} ${s.protocol} ${h.length / 2} ${s.info}`;
+};
+
+export async function run(opts: RunOptions, io: CliIo): Promise<number> {
+  const simulate = opts.verbose || opts.format !== undefined || opts.stats || opts.write !== undefined;
+  const profile = simulate ? loadProfile(opts) : undefined;
+  const input = opts.file === '-' ? io.stdin : openCaptureFile(opts.file);
+  const name = opts.file === '-' ? '(stdin)' : opts.file;
+  const out = new LineOut(io.stdout);
+  const limit = opts.count ?? Infinity;
+  let writer: CaptureWriter | undefined;
+  let session: Session | undefined;
+  let first: bigint | undefined;
+  let n = 0;
+  let pendingSummary = '';
+  let jsonCount = 0;
+
+  const emit = async (t: PacketTrace | null, summary: string): Promise<void> => {
+    if (!t) return;
+    let w: Promise<void> | undefined;
+    if (opts.format === 'ndjson') {
+      w = out.line(JSON.stringify(traceToJson(t, summary, replySummary)));
+    } else if (opts.format === 'json') {
+      w = out.line((jsonCount++ === 0 ? '[' : ',') + JSON.stringify(traceToJson(t, summary, replySummary)));
+    } else if (opts.verbose) {
+      out.line(summary);
+      for (const l of formatTraceDetail(t, replySummary, { color: opts.color })) out.line(l);
+      w = out.line('');
+    }
+    if (w) await w;
+  };
+
+  const startSession = (p: HostProfile): void => {
+    session = new Session({
+      profile: p,
+      record: opts.stats ? 'aggregate' : opts.verbose || opts.format ? 'full' : 'none',
+      drainNs: BigInt(opts.drainMs) * 1_000_000n,
+      onReply: writer ? (r) => void writer!.write({ tsNs: r.tsNs, data: r.data, direction: 'out' }) : undefined,
+    });
+  };
+
+  const handle = async (f: CapturedFrame): Promise<void> => {
+    first ??= f.tsNs;
+    const s = summarizeFrame(f);
+    const line = formatPrintLine(f.index + 1, f.tsNs - first, s, f.origLen);
+    if (!session) {
+      const w = out.line(line);
+      if (w) await w;
+      return;
+    }
+    const prev = session.push(f);
+    await emit(prev, pendingSummary);
+    pendingSummary = line;
+  };
+
+  try {
+    if (opts.write !== undefined) {
+      try {
+        writer = createCaptureWriter(opts.write, { format: formatForPath(opts.write), linkType: 1 });
+      } catch (e) {
+        throw new CliError(`skbtrace: ${opts.write}: cannot write: ${(e as Error).message}`, EXIT_USAGE);
+      }
+    }
+    if (simulate && profile) startSession(profile);
+    let buffered: CapturedFrame[] | undefined = simulate && !profile ? [] : undefined;
+    outer: for await (const batch of readCaptureBatches(input, name)) {
+      for (const f of batch) {
+        if (n >= limit || out.isClosed) break outer;
+        n++;
+        if (buffered) {
+          // Collect frames to infer the host from, then replay them.
+          buffered.push({ ...f, data: f.data.slice() });
+          if (buffered.length < INFER_FRAMES) continue;
+          const inf = inferHost(buffered);
+          io.stderr.write(`skbtrace: ${inf.message}\n`);
+          startSession(inf.profile);
+          for (const b of buffered) await handle(b);
+          buffered = undefined;
+          continue;
+        }
+        await handle(f);
+      }
+    }
+    if (buffered) {
+      const inf = inferHost(buffered);
+      io.stderr.write(`skbtrace: ${inf.message}\n`);
+      startSession(inf.profile);
+      for (const b of buffered) await handle(b);
+    }
+  } catch (e) {
+    // Keep everything produced so far: finish the traces and the reply file, then report.
+    await finishUp();
+    throw e;
+  }
+  await finishUp();
+  return EXIT_OK;
+
+  async function finishUp(): Promise<void> {
+    const s = session;
+    session = undefined;
+    if (s) {
+      await emit(s.finish(), pendingSummary);
+      if (opts.stats && s.recorder) for (const l of formatStats(s.recorder.stats(), s.host)) out.line(l);
+    }
+    if (opts.format === 'json') out.line(jsonCount ? ']' : '[]');
+    await out.end();
+    const w = writer;
+    writer = undefined;
+    if (w) await w.close();
+  }
+}
