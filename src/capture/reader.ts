@@ -13,7 +13,8 @@
  *     `new DataView(d.buffer, d.byteOffset, d.byteLength)`, never `new DataView(d.buffer)`;
  *   - keeping a frame keeps its chunk (up to 1 MiB with openCaptureFile) alive: copy with
  *     `data.slice()` when frames are retained for long;
- *   - the reader never writes to chunks, and callers must not either.
+ *   - the reader never writes to chunks, and callers must not either; likewise a source must
+ *     not reuse a chunk's memory for a later chunk (fs and net streams do not).
  *
  * Errors: problems with the file itself are CaptureError(file, offset, problem), offset being the
  * file offset where the bad structure starts. Every frame before the bad structure is yielded
