@@ -94,7 +94,9 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   }
   if (exitEarly || args['help'] || args['version']) return EXIT_OK;
 
-  const file = args['file'] as string | undefined;
+  let file = args['file'] as string | undefined;
+  // yargs turns a lone '-' positional into ''; '-' means standard input.
+  if (file === '' && argv.includes('-')) file = '-';
   if (!file) {
     stderr.write("skbtrace: no capture file given (use - for standard input)\nTry 'skbtrace --help' for more information.\n");
     return EXIT_USAGE;

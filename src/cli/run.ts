@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { openCaptureFile, readCaptureBatches, createCaptureWriter, formatForPath, type CapturedFrame, type CaptureWriter } from '../capture/index.js';
-import { formatPrintLine, summarizeFrame } from '../output/summary.js';
+import { createSummaryContext, formatPrintLine, summarizeFrame } from '../output/summary.js';
 import { formatTraceDetail } from '../output/text.js';
 import { traceToJson } from '../output/json.js';
 import { Session } from '../replay/session.js';
@@ -89,6 +89,8 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   const name = opts.file === '-' ? '(stdin)' : opts.file;
   const out = new LineOut(io.stdout);
   const limit = opts.count ?? Infinity;
+  // Per-conversation state (TCP relative sequence numbers), as tshark keeps it.
+  const summaryCtx = createSummaryContext();
   let writer: CaptureWriter | undefined;
   let session: Session | undefined;
   let first: bigint | undefined;
@@ -122,7 +124,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
 
   const handle = async (f: CapturedFrame): Promise<void> => {
     first ??= f.tsNs;
-    const s = summarizeFrame(f);
+    const s = summarizeFrame(f, summaryCtx);
     const line = formatPrintLine(f.index + 1, f.tsNs - first, s, f.origLen);
     if (!session) {
       const w = out.line(line);

@@ -107,7 +107,7 @@ describe('-P and -c', () => {
   it('prints exactly one line per frame, numbered from 1', () => {
     const r = sk([fx('icmp-echo', 'input.pcap'), '-P']);
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n');
+    const lines = r.out.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^\s+1\s+0\.000000\s/);
     expect(lines[1]).toMatch(/^\s+2\s+0\.10\d+\s+192\.0\.2\.1 → 192\.0\.2\.10\s+ICMP 98 Echo \(ping\) request/);
