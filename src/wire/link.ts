@@ -32,8 +32,14 @@ export const LINKTYPE_LINUX_SLL2 = 276;
 
 export const SLL_HDR_LEN = 16;
 export const SLL2_HDR_LEN = 20;
-/** LINKTYPE_IPOIB: 2-byte protocol type + 2 reserved bytes (RFC 4391 section 6). */
-export const IPOIB_HDR_LEN = 4;
+/**
+ * LINKTYPE_IPOIB: what Linux's IPoIB driver puts in front of the packet, as Wireshark 4.0 reads it
+ * (packet-ipoib.c; checked on the tcpdump corpus' ipoib.pcap): 20 bytes tshark does not show, the
+ * 20-byte destination hardware address (flags + QPN, then the GID), then the RFC 4391 section 6
+ * header: 2-byte protocol type and 2 reserved bytes. 44 bytes in all.
+ */
+export const IPOIB_HDR_LEN = 44;
+export const IPOIB_TYPE_OFFSET = 40;
 export const NULL_HDR_LEN = 4;
 
 /** sll_pkttype values (include/uapi/linux/if_packet.h). */
@@ -126,7 +132,7 @@ export interface LinkInfo {
   error: string | null;
   /** Link-layer source address (Ethernet, SLL/SLL2 when the header has one). A view. */
   src: Uint8Array | null;
-  /** Link-layer destination address (Ethernet only). A view. */
+  /** Link-layer destination address (Ethernet; the 20-byte hardware address for IPoIB). A view. */
   dst: Uint8Array | null;
   /** ARPHRD_* type of the addresses: ARPHRD_ETHER for Ethernet, the header's for SLL/SLL2. */
   hatype: number | null;
@@ -318,7 +324,8 @@ export function decodeLink(linkType: number, data: Uint8Array): LinkDecode {
         info.networkOffset = data.length;
         return info;
       }
-      info.ethertype = get16(data, 0);
+      info.dst = data.subarray(20, 40);
+      info.ethertype = get16(data, IPOIB_TYPE_OFFSET);
       info.networkOffset = IPOIB_HDR_LEN;
       return info;
     }

@@ -226,13 +226,13 @@ describe('decodeLink', () => {
     expect([d.ethertype, d.af, d.networkOffset]).toEqual([want, af, 4]);
   });
 
-  it('IPoIB', () => {
-    const d = supported(decodeLink(242, hex('08000000' + '4500')));
-    expect([d.ethertype, d.networkOffset]).toEqual([ETH_P_IP, 4]);
+  it('IPoIB (44-byte header, ipoib.pcap frame 1 of the tcpdump corpus)', () => {
+    const d = supported(decodeLink(242, hex('00'.repeat(16) + '2fa3000a 80000550 fe800000000000000010e000664ab451 0800 0000 4500')));
+    expect([d.ethertype, d.networkOffset, toHex(d.dst!.subarray(0, 4))]).toEqual([ETH_P_IP, 44, '80000550']);
   });
 
   it.each([0, 1, 113, 276, 108, 242])('link type %i: every truncation of the link header is an error, not a throw', (lt) => {
-    const hdr = { 0: 4, 1: 14, 113: 16, 276: 20, 108: 4, 242: 4 }[lt]!;
+    const hdr = { 0: 4, 1: 14, 113: 16, 276: 20, 108: 4, 242: 44 }[lt]!;
     for (let n = 0; n < hdr; n++) {
       const d = supported(decodeLink(lt, new Uint8Array(n)));
       expect(d.error, `length ${n}`).toMatch(/header needs/);

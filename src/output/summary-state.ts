@@ -1,0 +1,149 @@
+/**
+ * The per-capture memory the one-line summary needs to print what tshark prints in one pass:
+ *
+ * - TCP conversations, for relative sequence numbers and scaled windows (Wireshark's
+ *   tcp_analyze_sequence_number() and window scaling rules, packet-tcp.c): the first segment seen
+ *   in a direction sets its base (the ISN for a SYN, seq - 1 otherwise), the first ACK seen sets the
+ *   other direction's base to ack - 1 if it is not set yet; a SYN with a new ISN on the same ports
+ *   starts a new conversation. The window-scale shift is learned from the SYNs (-1 unknown, -2 no
+ *   scaling) and applied to every non-SYN segment of that direction.
+ * - ICMP echo requests, so that a reply can say "(request in N)".
+ * - IPv4 and IPv6 fragments, reassembled like tshark does by default, so the last fragment shows
+ *   the upper-layer summary.
+ *
+ * Only these; tshark's expert analysis ([TCP Retransmission], [TCP Dup ACK], ...) is not kept.
+ * Tables are bounded (oldest entries dropped) so memory stays flat on long captures.
+ */
+
+export interface TcpFlowState {
+  /** Base for relative sequence numbers, or null until the direction's first segment. */
+  base: number | null;
+  /** Window shift: -1 unknown, -2 known unscaled, >= 0 the shift. */
+  winScale: number;
+}
+
+export interface TcpConversation {
+  /** Keyed by "addr:port" of the endpoint that sends in that direction. */
+  flows: Map<string, TcpFlowState>;
+  /** The SYN asked for Accurate ECN (AE, CWR and ECE all set, RFC 9768). */
+  accEcnSyn: boolean;
+  /** ... and the SYN-ACK agreed: later segments carry the ACE counter in those three bits. */
+  accEcn: boolean;
+}
+
+interface FragmentSet {
+  pieces: { off: number; data: Uint8Array }[];
+  /** Length of the whole datagram payload, once the last fragment has been seen. */
+  total: number | null;
+}
+
+const MAX_CONVERSATIONS = 65536;
+const MAX_ECHO = 65536;
+const MAX_FRAGMENT_SETS = 1024;
+/** An IPv4 datagram payload cannot exceed this; larger offsets are not buffered. */
+const MAX_REASSEMBLED = 65535 + 8;
+
+function bounded<K, V>(m: Map<K, V>, max: number): void {
+  while (m.size > max) {
+    const first = m.keys().next();
+    if (first.done) break;
+    m.delete(first.value);
+  }
+}
+
+export interface SummaryOptions {
+  /**
+   * Print ff:ff:ff:ff:ff:ff as "Broadcast", as tshark does by default (it also resolves OUIs and
+   * well-known multicast names, which we do not). false prints every MAC address raw, like
+   * `tshark -n`.
+   */
+  macNames?: boolean;
+}
+
+/** State carried from frame to frame of one capture. Create one per capture file. */
+export class SummaryContext {
+  readonly macNames: boolean;
+  /** Frame number of the last frame summarised (1-based), used when frames carry no index. */
+  frameNo = 0;
+  private readonly tcp = new Map<string, TcpConversation>();
+  private readonly echo = new Map<string, number>();
+  private readonly frags = new Map<string, FragmentSet>();
+  private readonly arpBindings = new Map<number, string>();
+
+  constructor(opts: SummaryOptions = {}) {
+    this.macNames = opts.macNames ?? true;
+  }
+
+  /** The conversation between two endpoints ("addr:port"), created on first use. */
+  tcpConversation(a: string, b: string): TcpConversation {
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let c = this.tcp.get(key);
+    if (!c) {
+      c = { flows: new Map(), accEcnSyn: false, accEcn: false };
+      this.tcp.set(key, c);
+      bounded(this.tcp, MAX_CONVERSATIONS);
+    }
+    return c;
+  }
+
+  /** Start over for these endpoints (a SYN with a new ISN: tshark's "port numbers reused"). */
+  resetTcpConversation(a: string, b: string): TcpConversation {
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    const c: TcpConversation = { flows: new Map(), accEcnSyn: false, accEcn: false };
+    this.tcp.delete(key);
+    this.tcp.set(key, c);
+    return c;
+  }
+
+  /**
+   * ARP duplicate address detection (packet-arp.c check_for_duplicate_addresses()): the first MAC
+   * seen for an IPv4 address is kept; true when `mac` differs from it.
+   */
+  arpDuplicate(ip: number, mac: string): boolean {
+    const known = this.arpBindings.get(ip);
+    if (known === undefined) {
+      this.arpBindings.set(ip, mac);
+      bounded(this.arpBindings, MAX_CONVERSATIONS);
+      return false;
+    }
+    return known !== mac;
+  }
+
+  rememberEchoRequest(key: string, frameNo: number): void {
+    this.echo.delete(key);
+    this.echo.set(key, frameNo);
+    bounded(this.echo, MAX_ECHO);
+  }
+
+  echoRequestFrame(key: string): number | undefined {
+    return this.echo.get(key);
+  }
+
+  /**
+   * Add one fragment's payload (captured in full) at byte offset `off`; `last` when it is the
+   * final one. Returns the reassembled payload when the datagram is complete, else null.
+   */
+  addFragment(key: string, off: number, data: Uint8Array, last: boolean): Uint8Array | null {
+    if (off + data.length > MAX_REASSEMBLED) return null;
+    let set = this.frags.get(key);
+    if (!set) {
+      set = { pieces: [], total: null };
+      this.frags.set(key, set);
+      bounded(this.frags, MAX_FRAGMENT_SETS);
+    }
+    set.pieces.push({ off, data: data.slice() });
+    if (last) set.total = off + data.length;
+    if (set.total === null) return null;
+    const sorted = [...set.pieces].sort((x, y) => x.off - y.off);
+    let have = 0;
+    for (const p of sorted) {
+      if (p.off > have) return null;
+      have = Math.max(have, p.off + p.data.length);
+    }
+    if (have < set.total) return null;
+    const out = new Uint8Array(set.total);
+    for (const p of sorted) out.set(p.data.subarray(0, Math.max(0, Math.min(p.data.length, set.total - p.off))), p.off);
+    this.frags.delete(key);
+    return out;
+  }
+}
