@@ -1,17 +1,17 @@
 /**
- * Buffered, backpressure-aware text output to a stream (stdout). Millions of short lines go out
- * as 64 KiB writes; when the stream's buffer is full we wait for 'drain'. A closed pipe
- * (`skbtrace big.pcap -P | head`) ends the run quietly instead of throwing EPIPE.
+ * Buffered, backpressure-aware text output to a stream (stdout). Lines are gathered into one
+ * string and written in chunks of about 256 KiB; when the stream's buffer is full we wait for
+ * 'drain'. A closed pipe (`skbtrace big.pcap -P | head`) ends the run quietly instead of throwing
+ * EPIPE.
  */
 import type { Writable } from 'node:stream';
 
 export class LineOut {
-  private buf: string[] = [];
-  private size = 0;
+  private acc = '';
   private closed = false;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(private readonly stream: Writable, private readonly chunk = 1 << 16) {
+  constructor(private readonly stream: Writable, private readonly chunk = 1 << 18) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
         this.closed = true;
@@ -29,21 +29,15 @@ export class LineOut {
 
   /** Queue one line (a newline is added). Returns a promise only when the caller must wait. */
   line(s: string): Promise<void> | undefined {
-    this.buf.push(s);
-    this.size += s.length + 1;
-    if (this.size >= this.chunk) return this.flush();
+    this.acc += s + '\n';
+    if (this.acc.length >= this.chunk) return this.flush();
     return undefined;
   }
 
   flush(): Promise<void> | undefined {
-    if (this.size === 0 || this.closed) {
-      this.buf = [];
-      this.size = 0;
-      return undefined;
-    }
-    const text = this.buf.join('\n') + '\n';
-    this.buf = [];
-    this.size = 0;
+    const text = this.acc;
+    this.acc = '';
+    if (text.length === 0 || this.closed) return undefined;
     if (this.stream.write(text)) return undefined;
     return new Promise<void>((resolve) => {
       this.waiters.push(resolve);

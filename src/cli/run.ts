@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { openCaptureFile, readCaptureBatches, createCaptureWriter, formatForPath, type CapturedFrame, type CaptureWriter } from '../capture/index.js';
 import { createSummaryContext, formatPrintLine, summarizeFrame } from '../output/summary.js';
 import { formatTraceDetail } from '../output/text.js';
-import { traceToJson } from '../output/json.js';
+import { serializeTrace } from '../output/json.js';
 import { Session } from '../replay/session.js';
 import { parseProfile, defaultProfile, isIPv4, type HostProfile, ProfileError } from '../replay/profile.js';
 import { inferHost } from '../replay/infer.js';
@@ -102,9 +102,9 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
     if (!t) return;
     let w: Promise<void> | undefined;
     if (opts.format === 'ndjson') {
-      w = out.line(JSON.stringify(traceToJson(t, summary, replySummary)));
+      w = out.line(serializeTrace(t, summary, replySummary));
     } else if (opts.format === 'json') {
-      w = out.line((jsonCount++ === 0 ? '[' : ',') + JSON.stringify(traceToJson(t, summary, replySummary)));
+      w = out.line((jsonCount++ === 0 ? '[' : ',') + serializeTrace(t, summary, replySummary));
     } else if (opts.verbose) {
       out.line(summary);
       for (const l of formatTraceDetail(t, replySummary, { color: opts.color })) out.line(l);
@@ -122,17 +122,18 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
     });
   };
 
+  // --stats alone needs no per-frame text: skip the summaries.
+  const needLines = !opts.stats || opts.verbose || opts.format !== undefined || opts.print;
   const handle = async (f: CapturedFrame): Promise<void> => {
     first ??= f.tsNs;
-    const s = summarizeFrame(f, summaryCtx);
-    const line = formatPrintLine(f.index + 1, f.tsNs - first, s, f.origLen);
+    const line = needLines ? formatPrintLine(f.index + 1, f.tsNs - first, summarizeFrame(f, summaryCtx), f.origLen) : '';
     if (!session) {
       const w = out.line(line);
       if (w) await w;
       return;
     }
     const prev = session.push(f);
-    await emit(prev, pendingSummary);
+    if (prev) await emit(prev, pendingSummary);
     pendingSummary = line;
   };
 

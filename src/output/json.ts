@@ -1,8 +1,15 @@
 /**
  * `-T json` / `-T ndjson`: the PacketTraces as JSON, one object per input frame (schema in
  * docs/trace-schema.md). NDJSON is what ../shared/oracle/conformance reads.
+ *
+ * Full per-packet trees for a million frames are gigabytes of JSON, so this is a hand-written
+ * serializer rather than JSON.stringify over fresh objects: the constant part of each path node
+ * (`{"fn":"ip_rcv","depth":` ... `,"file":"net/ipv4/ip_input.c","inline":false}`) is built once
+ * per function and reused. The output is the JSON of `{summary, ...trace}` except that skb op
+ * snapshots are abridged (see ptrs below) and non-ASCII characters are \u-escaped (a test checks
+ * this against JSON.stringify).
  */
-import type { PacketTrace } from '../trace/model.js';
+import type { PacketTrace, PathNode, SkbPtrs } from '../trace/model.js';
 
 export interface JsonFrame extends PacketTrace {
   /** tshark-like one-line summary of the input frame. */
@@ -12,4 +19,104 @@ export interface JsonFrame extends PacketTrace {
 export function traceToJson(t: PacketTrace, summary: string, replySummary: (hex: string) => string): JsonFrame {
   for (const r of t.replies) if (!r.summary) r.summary = replySummary(r.data);
   return { summary, ...t };
+}
+
+/** JSON.stringify with every non-ASCII character escaped: the output stays pure ASCII, so the
+ *  strings V8 builds stay one byte per character (half the memory, faster to write). */
+function q(v: unknown): string {
+  const s = JSON.stringify(v);
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(s) ? s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : s;
+}
+
+const nodeParts = new Map<string, [string, string]>();
+
+function pathNode(n: PathNode): string {
+  const key = n.inline ? n.fn + '\u0000i' : n.fn;
+  let p = nodeParts.get(key);
+  if (p === undefined) {
+    p = [`{"fn":${q(n.fn)},"depth":`, `,"file":${q(n.file)},"inline":${n.inline}}`];
+    nodeParts.set(key, p);
+  }
+  return p[0] + n.depth + p[1];
+}
+
+/**
+ * A pointer snapshot: data, tail, end and len always; data_len only when non-zero; a header offset
+ * only in `after` and only when the op changed it (the full state at any step follows from the
+ * previous ops, and a million frames of repeated header offsets are most of the output).
+ */
+function ptrs(p: SkbPtrs, prev: SkbPtrs | null): string {
+  let s = `{"data":${p.data},"tail":${p.tail},"end":${p.end},"len":${p.len}`;
+  if (p.data_len !== 0) s += `,"data_len":${p.data_len}`;
+  if (prev !== null) {
+    if (p.mac_header !== prev.mac_header) s += `,"mac_header":${p.mac_header}`;
+    if (p.network_header !== prev.network_header) s += `,"network_header":${p.network_header}`;
+    if (p.transport_header !== prev.transport_header) s += `,"transport_header":${p.transport_header}`;
+  }
+  return s + '}';
+}
+
+/**
+ * Most frames of a capture take one of a few paths, so the JSON of a whole path is cached by its
+ * sequence of (function, depth) and reused; a cache hit is checked node by node, never trusted on
+ * the hash alone.
+ */
+const fnIds = new Map<string, number>();
+const pathCache = new Map<number, { nodes: PathNode[]; json: string }>();
+const PATH_CACHE_MAX = 4096;
+
+function pathJson(path: PathNode[]): string {
+  let h = path.length | 0;
+  for (let i = 0; i < path.length; i++) {
+    const n = path[i]!;
+    let id = fnIds.get(n.fn);
+    if (id === undefined) {
+      id = fnIds.size + 1;
+      fnIds.set(n.fn, id);
+    }
+    h = (Math.imul(h ^ (id * 64 + n.depth), 0x9e3779b1) + i) | 0;
+  }
+  const hit = pathCache.get(h);
+  if (hit && hit.nodes.length === path.length) {
+    let same = true;
+    for (let i = 0; i < path.length; i++) {
+      const a = hit.nodes[i]!;
+      const b = path[i]!;
+      if (a.fn !== b.fn || a.depth !== b.depth || a.inline !== b.inline || a.file !== b.file) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit.json;
+  }
+  const json = list(path, pathNode);
+  if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
+  pathCache.set(h, { nodes: path, json });
+  return json;
+}
+
+function list<T>(items: readonly T[], f: (x: T) => string): string {
+  if (items.length === 0) return '[]';
+  let s = '[' + f(items[0]!);
+  for (let i = 1; i < items.length; i++) s += ',' + f(items[i]!);
+  return s + ']';
+}
+
+/** One trace as a JSON text (no newline). Key order: summary, then the PacketTrace's. */
+export function serializeTrace(t: PacketTrace, summary: string, replySummary: (hex: string) => string): string {
+  let s = `{"summary":${q(summary)},"frame":${q(t.frame)},"path":`;
+  s += pathJson(t.path);
+  s += ',"skbOps":' + list(t.skbOps, (o) => `{"skb":"${o.skb}","op":"${o.op}","arg":${o.arg},"fn":"${o.fn}","before":${ptrs(o.before, null)},"after":${ptrs(o.after, o.before)},"at":${o.at}}`);
+  s += ',"allocs":' + list(t.allocs, (a) => (a.skb === undefined ? `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","at":${a.at}}` : `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","skb":"${a.skb}","at":${a.at}}`));
+  s += ',"frees":' + list(t.frees, (f) => `{"skb":"${f.skb}","fn":"${f.fn}","reason":"${f.reason}","via":"${f.via}","at":${f.at}}`);
+  s += ',"slabFrees":' + list(t.slabFrees, (f) => `{"addr":"${f.addr}","cache":${q(f.cache)},"fn":"${f.fn}","at":${f.at}}`);
+  s += ',"drops":' + list(t.drops, (d) => `{"skb":"${d.skb}","reason":"${d.reason}","fn":"${d.fn}","at":${d.at}}`);
+  s += ',"counters":' + q(t.counters);
+  s += ',"replies":' + list(t.replies, (r) => {
+    if (!r.summary) r.summary = replySummary(r.data);
+    return `{"data":"${r.data}","summary":${q(r.summary)},"dev":${q(r.dev)},"tsNs":"${r.tsNs}","at":${r.at}}`;
+  });
+  s += ',"notes":' + q(t.notes) + '}';
+  return s;
 }
