@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { openCaptureFile, readCaptureBatches, createCaptureWriter, formatForPath, type CapturedFrame, type CaptureWriter } from '../capture/index.js';
 import { createSummaryContext, formatPrintLine, summarizeFrame } from '../output/summary.js';
 import { formatTraceDetail } from '../output/text.js';
-import { serializeTrace } from '../output/json.js';
+import { ByteSink, writeTrace } from '../output/json.js';
 import { Session } from '../replay/session.js';
 import { parseProfile, defaultProfile, isIPv4, type HostProfile, ProfileError } from '../replay/profile.js';
 import { inferHost } from '../replay/infer.js';
@@ -34,7 +34,7 @@ export interface RunOptions {
 
 const INFER_FRAMES = 10_000;
 
-function loadProfile(opts: RunOptions): HostProfile | undefined {
+export function loadProfile(opts: RunOptions): HostProfile | undefined {
   let p: HostProfile | undefined;
   if (opts.hostProfile) {
     let text: string;
@@ -88,6 +88,14 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   const input = opts.file === '-' ? io.stdin : openCaptureFile(opts.file);
   const name = opts.file === '-' ? '(stdin)' : opts.file;
   const out = new LineOut(io.stdout);
+  // JSON goes out as bytes, straight from the serializer (see ByteSink).
+  const sink = new ByteSink((chunk) => {
+    if (out.isClosed || io.stdout.write(chunk)) return undefined;
+    return new Promise<void>((resolve) => {
+      io.stdout.once('drain', resolve);
+      io.stdout.once('error', resolve);
+    });
+  });
   const limit = opts.count ?? Infinity;
   // Per-conversation state (TCP relative sequence numbers), as tshark keeps it.
   const summaryCtx = createSummaryContext();
@@ -101,10 +109,12 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   const emit = async (t: PacketTrace | null, summary: string): Promise<void> => {
     if (!t) return;
     let w: Promise<void> | undefined;
-    if (opts.format === 'ndjson') {
-      w = out.line(serializeTrace(t, summary, replySummary));
-    } else if (opts.format === 'json') {
-      w = out.line((jsonCount++ === 0 ? '[' : ',') + serializeTrace(t, summary, replySummary));
+    if (opts.format !== undefined) {
+      if (opts.format === 'json') sink.ascii(jsonCount++ === 0 ? '[' : ',');
+      writeTrace(sink, t, summary, replySummary);
+      sink.ascii('\n');
+      w = sink.pending;
+      sink.pending = undefined;
     } else if (opts.verbose) {
       out.line(summary);
       for (const l of formatTraceDetail(t, replySummary, { color: opts.color })) out.line(l);
@@ -186,7 +196,8 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
       await emit(s.finish(), pendingSummary);
       if (opts.stats && s.recorder) for (const l of formatStats(s.recorder.stats(), s.host)) out.line(l);
     }
-    if (opts.format === 'json') out.line(jsonCount ? ']' : '[]');
+    if (opts.format === 'json') sink.ascii(jsonCount ? ']\n' : '[]\n');
+    await sink.flush();
     await out.end();
     const w = writer;
     writer = undefined;

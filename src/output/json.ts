@@ -63,10 +63,14 @@ function ptrs(p: SkbPtrs, prev: SkbPtrs | null): string {
  * the hash alone.
  */
 const fnIds = new Map<string, number>();
-const pathCache = new Map<number, { nodes: PathNode[]; json: string }>();
+const pathCache = new Map<number, { nodes: PathNode[]; json: string; bytes: Buffer }>();
 const PATH_CACHE_MAX = 4096;
 
 function pathJson(path: PathNode[]): string {
+  return pathEntry(path).json;
+}
+
+function pathEntry(path: PathNode[]): { json: string; bytes: Buffer } {
   let h = path.length | 0;
   for (let i = 0; i < path.length; i++) {
     const n = path[i]!;
@@ -88,12 +92,13 @@ function pathJson(path: PathNode[]): string {
         break;
       }
     }
-    if (same) return hit.json;
+    if (same) return hit;
   }
   const json = list(path, pathNode);
+  const entry = { nodes: path, json, bytes: Buffer.from(json, 'latin1') };
   if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
-  pathCache.set(h, { nodes: path, json });
-  return json;
+  pathCache.set(h, entry);
+  return entry;
 }
 
 function list<T>(items: readonly T[], f: (x: T) => string): string {
@@ -103,20 +108,113 @@ function list<T>(items: readonly T[], f: (x: T) => string): string {
   return s + ']';
 }
 
+function frameJson(f: PacketTrace['frame']): string {
+  let s = `{"index":${f.index},"tsNs":"${f.tsNs}","len":${f.len},"caplen":${f.caplen},"linkType":${f.linkType},"role":"${f.role}"`;
+  if (f.note !== undefined) s += `,"note":${q(f.note)}`;
+  return s + '}';
+}
+
+function traceHead(t: PacketTrace, summary: string): string {
+  return `{"summary":${q(summary)},"frame":${frameJson(t.frame)},"path":`;
+}
+
+const opJson = (o: PacketTrace['skbOps'][number]): string => `{"skb":"${o.skb}","op":"${o.op}","arg":${o.arg},"fn":"${o.fn}","before":${ptrs(o.before, null)},"after":${ptrs(o.after, o.before)},"at":${o.at}}`;
+const allocJson = (a: PacketTrace['allocs'][number]): string =>
+  a.skb === undefined ? `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","at":${a.at}}` : `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","skb":"${a.skb}","at":${a.at}}`;
+const freeJson = (f: PacketTrace['frees'][number]): string => `{"skb":"${f.skb}","fn":"${f.fn}","reason":"${f.reason}","via":"${f.via}","at":${f.at}}`;
+const slabFreeJson = (f: PacketTrace['slabFrees'][number]): string => `{"addr":"${f.addr}","cache":${q(f.cache)},"fn":"${f.fn}","at":${f.at}}`;
+const dropJson = (d: PacketTrace['drops'][number]): string => `{"skb":"${d.skb}","reason":"${d.reason}","fn":"${d.fn}","at":${d.at}}`;
+
+function replyJson(r: PacketTrace['replies'][number], replySummary: (hex: string) => string): string {
+  if (!r.summary) r.summary = replySummary(r.data);
+  return `{"data":"${r.data}","summary":${q(r.summary)},"dev":${q(r.dev)},"tsNs":"${r.tsNs}","at":${r.at}}`;
+}
+
+/** The parts after `path`, each handed to `out` as it is made (no per-frame giant string). */
+function traceTail(t: PacketTrace, replySummary: (hex: string) => string, out: (s: string) => void): void {
+  const each = <T>(key: string, items: readonly T[], f: (x: T) => string): void => {
+    if (items.length === 0) {
+      out(`,"${key}":[]`);
+      return;
+    }
+    out(`,"${key}":[` + f(items[0]!));
+    for (let i = 1; i < items.length; i++) out(',' + f(items[i]!));
+    out(']');
+  };
+  each('skbOps', t.skbOps, opJson);
+  each('allocs', t.allocs, allocJson);
+  each('frees', t.frees, freeJson);
+  each('slabFrees', t.slabFrees, slabFreeJson);
+  each('drops', t.drops, dropJson);
+  out(',"counters":' + q(t.counters));
+  each('replies', t.replies, (r) => replyJson(r, replySummary));
+  out(',"notes":' + q(t.notes) + '}');
+}
+
 /** One trace as a JSON text (no newline). Key order: summary, then the PacketTrace's. */
 export function serializeTrace(t: PacketTrace, summary: string, replySummary: (hex: string) => string): string {
-  let s = `{"summary":${q(summary)},"frame":${q(t.frame)},"path":`;
-  s += pathJson(t.path);
-  s += ',"skbOps":' + list(t.skbOps, (o) => `{"skb":"${o.skb}","op":"${o.op}","arg":${o.arg},"fn":"${o.fn}","before":${ptrs(o.before, null)},"after":${ptrs(o.after, o.before)},"at":${o.at}}`);
-  s += ',"allocs":' + list(t.allocs, (a) => (a.skb === undefined ? `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","at":${a.at}}` : `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","skb":"${a.skb}","at":${a.at}}`));
-  s += ',"frees":' + list(t.frees, (f) => `{"skb":"${f.skb}","fn":"${f.fn}","reason":"${f.reason}","via":"${f.via}","at":${f.at}}`);
-  s += ',"slabFrees":' + list(t.slabFrees, (f) => `{"addr":"${f.addr}","cache":${q(f.cache)},"fn":"${f.fn}","at":${f.at}}`);
-  s += ',"drops":' + list(t.drops, (d) => `{"skb":"${d.skb}","reason":"${d.reason}","fn":"${d.fn}","at":${d.at}}`);
-  s += ',"counters":' + q(t.counters);
-  s += ',"replies":' + list(t.replies, (r) => {
-    if (!r.summary) r.summary = replySummary(r.data);
-    return `{"data":"${r.data}","summary":${q(r.summary)},"dev":${q(r.dev)},"tsNs":"${r.tsNs}","at":${r.at}}`;
+  let s = traceHead(t, summary) + pathJson(t.path);
+  traceTail(t, replySummary, (x) => {
+    s += x;
   });
-  s += ',"notes":' + q(t.notes) + '}';
   return s;
+}
+
+/**
+ * Bytes out, in big chunks: the serializer copies the cached path bytes and latin1-writes the
+ * other (small, ASCII) pieces into one reusable buffer, instead of building a multi-kilobyte
+ * string per frame (which V8 must then flatten and encode again). `flush` hands a full chunk to
+ * the caller; a returned promise means "wait before producing more" (backpressure).
+ */
+export class ByteSink {
+  private buf: Buffer;
+  private off = 0;
+
+  constructor(private readonly flushChunk: (chunk: Buffer) => Promise<void> | undefined, private readonly size = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  private room(n: number): void {
+    if (this.off + n <= this.buf.length) return;
+    if (n > this.buf.length) this.buf = Buffer.concat([this.buf.subarray(0, this.off)], Math.max(n + this.off, this.buf.length * 2));
+    else this.pending = this.flush() ?? this.pending;
+  }
+
+  /** A promise from the last flush the caller has not waited for yet. */
+  pending: Promise<void> | undefined;
+
+  /** `ascii` bound to this sink. */
+  readonly asciiFn = (s: string): void => this.ascii(s);
+
+  /** ASCII text (the serializer escapes everything else). */
+  ascii(s: string): void {
+    this.room(s.length);
+    this.off += this.buf.write(s, this.off, 'latin1');
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.off);
+    this.off += b.length;
+  }
+
+  /** Hand over what is buffered (a fresh buffer is used afterwards, the old one is the sink's). */
+  flush(): Promise<void> | undefined {
+    if (this.off === 0) return undefined;
+    const chunk = this.buf.subarray(0, this.off);
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.off = 0;
+    return this.flushChunk(chunk);
+  }
+
+  get buffered(): number {
+    return this.off;
+  }
+}
+
+/** One trace, as serializeTrace gives it, into a ByteSink (no newline). */
+export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string, replySummary: (hex: string) => string): void {
+  sink.ascii(traceHead(t, summary));
+  sink.bytes(pathEntry(t.path).bytes);
+  traceTail(t, replySummary, sink.asciiFn);
 }
