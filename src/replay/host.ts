@@ -33,7 +33,7 @@ export function buildHost(profile: HostProfile, wire: (frame: Uint8Array) => voi
   const dev = alloc_etherdev(net, 'eth0', 2, mac);
   dev.mtu = profile.mtu;
   net.devices.push(dev);
-  const adapter = e1000_probe(net, dev, { rxRing: profile.rxRingSize, txRing: profile.txRingSize, wire });
+  const adapter = e1000_probe(net, dev, { rxRing: profile.rxRingSize, txRing: profile.txRingSize, rxBacklog: profile.rx === 'backlog', wire });
   if (profile.qdisc) dev.qdisc = pfifo_fast_create(dev);
   init_backlog(net, dev);
   dev.flags |= IFF_UP;

@@ -40,7 +40,7 @@ import {
 } from '../../../../../net/core/skbuff.js';
 import type { PageFrag } from '../../../../../mm/slab.js';
 import { eth_type_trans, ETH_FCS_LEN } from '../../../../../net/ethernet/eth.js';
-import { netif_napi_add, napi_schedule_prep, __napi_schedule, napi_complete_done, NETDEV_TX_BUSY, NETDEV_TX_OK, ETH_P_8021Q } from '../../../../../net/core/dev.js';
+import { netif_napi_add, napi_schedule_prep, __napi_schedule, napi_complete_done, netif_rx, NETDEV_TX_BUSY, NETDEV_TX_OK, ETH_P_8021Q } from '../../../../../net/core/dev.js';
 import { gro_receive_skb } from '../../../../../net/core/gro.js';
 import { rec } from '../../../../../trace_hooks.js';
 import { crc32_le } from '../../../../../lib/crc32.js';
@@ -94,6 +94,8 @@ export interface E1000Adapter {
   tx_ring: E1000TxRing;
   rx_buffer_len: number;
   copybreak: number;
+  /** Hand received skbs to netif_rx (the backlog) instead of GRO: see e1000_receive_skb. */
+  rx_backlog: boolean;
   alloc_rx_buff_failed: number;
   /** The hardware: interrupt cause and mask registers, ring head pointers, counters. */
   hw: {
@@ -173,14 +175,20 @@ const e1000_copybreak = kfunc(F, function e1000_copybreak(a: E1000Adapter, data:
   return skb;
 });
 
-/** e1000_receive_skb(): eth_type_trans, the VLAN tag from the descriptor, then GRO. */
+/**
+ * e1000_receive_skb(): eth_type_trans, the VLAN tag from the descriptor, then GRO. With the host
+ * profile's `rx: "backlog"` the skb goes to netif_rx instead, as the e1000 driver did when built
+ * without CONFIG_E1000_NAPI (before 2.6.25), and as veth does in kernel-oracle's backlog fixtures:
+ * it is queued on the CPU backlog and received later by process_backlog.
+ */
 export const e1000_receive_skb = kfunc(F, function e1000_receive_skb(a: E1000Adapter, status: number, special: number, skb: SkBuff): void {
   skb.protocol = eth_type_trans(skb, a.netdev);
   if (status & E1000_RXD_STAT_VP) {
     skb.vlan_proto = ETH_P_8021Q;
     skb.vlan_tci = special & 0xffff;
   }
-  napi_gro_receive(a.napi, skb);
+  if (a.rx_backlog) netif_rx(skb);
+  else napi_gro_receive(a.napi, skb);
 });
 
 /** napi_gro_receive(): in 6.18 an inline wrapper of gro_receive_skb(&napi->gro, skb). */
@@ -383,7 +391,7 @@ const e1000_netdev_ops = { ndo_start_xmit: e1000_xmit_frame };
  * e1000_probe + e1000_open, reduced: set up the device, the rings (sizes from the host profile),
  * NAPI, and fill the RX ring (e1000_configure -> alloc_rx_buf).
  */
-export function e1000_probe(net: Net, netdev: NetDevice, opts: { rxRing: number; txRing: number; wire: (frame: Uint8Array) => void }): E1000Adapter {
+export function e1000_probe(net: Net, netdev: NetDevice, opts: { rxRing: number; txRing: number; rxBacklog?: boolean; wire: (frame: Uint8Array) => void }): E1000Adapter {
   const a: E1000Adapter = {
     netdev,
     napi: null as unknown as NapiStruct,
@@ -402,6 +410,7 @@ export function e1000_probe(net: Net, netdev: NetDevice, opts: { rxRing: number;
     },
     rx_buffer_len: MAXIMUM_ETHERNET_VLAN_SIZE,
     copybreak: COPYBREAK_DEFAULT,
+    rx_backlog: opts.rxBacklog ?? false,
     alloc_rx_buff_failed: 0,
     hw: { icr: 0, ims: true, rdh: 0, rdt: 0, vme: true, mpc: 0, gprc: 0, gptc: 0, wire: opts.wire },
   };
