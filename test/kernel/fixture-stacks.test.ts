@@ -1,7 +1,8 @@
 /**
  * Real-kernel check (ARCHITECTURE.md "Ground truth"): for every fixture recorded from Linux 6.18
- * in ../shared/fixtures/kernel, each real call stack of a host-side tracepoint, from the receive
- * entry (netif_receive_skb_list_internal) outwards as far as the model reaches so far, must nest
+ * in ../shared/fixtures/kernel (NAPI) and ../shared/fixtures/kernel-backlog (netif_rx), each real
+ * call stack of a host-side tracepoint, from the receive entry (netif_receive_skb_list_internal,
+ * or __netif_receive_skb_one_core for the backlog) outwards as far as the model reaches so far, must nest
  * in skbtrace's call tree for that frame: it is a subsequence of the callers (root to node) of a
  * node named like the stack's innermost modelled function. This mirrors ../shared/oracle/conformance
  * check (b), cut to the functions the simulated kernel has today; the protocol layers extend it.
@@ -32,11 +33,9 @@ function isSubsequence(needle: string[], hay: string[]): boolean {
   return i === needle.length;
 }
 
-const RECEIVE_ENTRY = 'netif_receive_skb_list_internal';
-
 /** The stack, outermost first, from the receive entry, cut where the model stops. */
-function cutStack(stackNorm: string[], modelled: Set<string>): string[] | null {
-  const idx = stackNorm.indexOf(RECEIVE_ENTRY);
+function cutStack(stackNorm: string[], modelled: Set<string>, entry: string): string[] | null {
+  const idx = stackNorm.indexOf(entry);
   if (idx < 0) return null;
   const outer = stackNorm.slice(0, idx + 1).reverse();
   const cut: string[] = [];
@@ -47,10 +46,15 @@ function cutStack(stackNorm: string[], modelled: Set<string>): string[] | null {
   return cut;
 }
 
-describe('real 6.18 stacks nest in the simulated call tree', () => {
-  for (const name of fixtureNames()) {
+const modes = [
+  { dir: kernelFixtures, entry: 'netif_receive_skb_list_internal', handover: 'napi_gro_receive_entry', handoverFns: ['gro_receive_skb'] },
+  { dir: join(kernelFixtures, '../kernel-backlog'), entry: '__netif_receive_skb_one_core', handover: 'netif_rx', handoverFns: ['__netif_rx', 'netif_rx_internal'] },
+];
+
+describe.each(modes)('real 6.18 stacks nest in the simulated call tree ($entry)', ({ dir, entry, handover, handoverFns }) => {
+  for (const name of fixtureNames(dir)) {
     it(name, async () => {
-      const r = await simulateFixture(join(kernelFixtures, name));
+      const r = await simulateFixture(join(dir, name));
       const modelled = new Set(kfuncRegistry().map((k) => k.name));
       expect(r.traces.length).toBe(r.trace.frames.length);
       let checked = 0;
@@ -59,13 +63,13 @@ describe('real 6.18 stacks nest in the simulated call tree', () => {
         const ch = chains(t.path);
         for (const ev of fr.events) {
           if (ev.side !== 'host' || !ev.stack_norm) continue;
-          // GRO hand-over: the driver's poll is out of the conformance cut; gro_receive_skb must run.
-          if (ev.event === 'napi_gro_receive_entry') {
-            expect(ch.has('gro_receive_skb'), `frame ${fr.index + 1}: gro_receive_skb`).toBe(true);
+          // The hand-over (GRO, or netif_rx to the backlog): the driver side is out of the cut.
+          if (ev.event === handover) {
+            for (const fn of handoverFns) expect(ch.has(fn), `frame ${fr.index + 1}: ${fn}`).toBe(true);
             checked++;
             continue;
           }
-          const cut = cutStack(ev.stack_norm, modelled);
+          const cut = cutStack(ev.stack_norm, modelled, entry);
           if (!cut || cut.length === 0) continue;
           const inner = cut[cut.length - 1]!;
           const candidates = ch.get(inner) ?? [];
