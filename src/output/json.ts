@@ -87,7 +87,7 @@ function pathEntry(path: PathNode[]): { json: string; bytes: Buffer } {
     for (let i = 0; i < path.length; i++) {
       const a = hit.nodes[i]!;
       const b = path[i]!;
-      if (a.fn !== b.fn || a.depth !== b.depth || a.inline !== b.inline || a.file !== b.file) {
+      if (a !== b && (a.fn !== b.fn || a.depth !== b.depth || a.inline !== b.inline || a.file !== b.file)) {
         same = false;
         break;
       }

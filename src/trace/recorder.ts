@@ -8,12 +8,7 @@
  * frame that is current at the time, as kernel-oracle assigns events to windows.
  */
 import { type CallSink, type KfuncInfo, kfuncRegistry } from './kfunc.js';
-import type {
-  AggregateStats,
-  FrameInfo,
-  PacketTrace,
-  SkbPtrs,
-} from './model.js';
+import type { AggregateStats, FrameInfo, PacketTrace, PathNode, SkbPtrs } from './model.js';
 
 export type RecordMode = 'full' | 'aggregate';
 
@@ -37,6 +32,8 @@ export class Recorder implements CallSink {
   /** For each stack entry, its index in the current trace's path (-1 outside a trace). */
   private readonly stackAt: number[] = [];
   private cur: PacketTrace | null = null;
+  /** Path nodes are immutable and the same for a given function at a given depth: shared. */
+  private readonly nodes: PathNode[][] = [];
 
   // aggregate mode
   private callCounts: number[] = [];
@@ -74,7 +71,14 @@ export class Recorder implements CallSink {
     const t = this.cur;
     if (t !== null) {
       this.stackAt.push(t.path.length);
-      t.path.push({ fn: info.name, depth: this.stack.length, file: info.file, inline: info.inline });
+      const depth = this.stack.length;
+      const byDepth = (this.nodes[info.id] ??= []);
+      let node = byDepth[depth];
+      if (node === undefined) {
+        node = Object.freeze({ fn: info.name, depth, file: info.file, inline: info.inline });
+        byDepth[depth] = node;
+      }
+      t.path.push(node);
     } else {
       this.stackAt.push(-1);
       if (this.mode === 'aggregate') this.callCounts[info.id] = (this.callCounts[info.id] ?? 0) + 1;
