@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { sharedDir, readFrames, simulateFrames } from '../support/simulate.js';
 import { inferHost } from '../../src/replay/infer.js';
 import { skb_live } from '../../src/kernel/net/core/skbuff.js';
+import { inet_queued_skbs } from '../../src/kernel/net/ipv4/af_inet.js';
 import { CaptureError } from '../../src/capture/index.js';
 
 const corpus = join(sharedDir, 'corpus/tcpdump');
@@ -37,7 +38,7 @@ describe('the tcpdump corpus through the simulated host', () => {
       }
       expect(r.traces.length, file).toBe(fr.length);
       for (const t of r.traces) for (const o of t.skbOps) expect(o.after.data <= o.after.tail && o.after.tail <= o.after.end && o.after.data >= 0, `${file} frame ${t.frame.index + 1} ${o.op}`).toBe(true);
-      expect(skb_live().size, file).toBe(0);
+      expect(skb_live().size, file).toBe(inet_queued_skbs(r.session.host.net)); // queued on a neighbour or a fragment queue
       frames += fr.length;
       files++;
     }

@@ -11,6 +11,7 @@ import type { SkBuff } from '../linux/skbuff.js';
 import { VirtualClock } from '../../kernel/time/clock.js';
 import { TimerBase } from '../../kernel/time/timer.js';
 import { Prandom } from '../../kernel/random.js';
+import type { NetnsIpv4 } from './netns_ipv4.js';
 
 /** struct packet_type (include/linux/netdevice.h): a protocol handler for one ethertype. */
 export interface PacketType {
@@ -84,6 +85,8 @@ export class Net {
   readonly sysctl = new Map<string, number | string>();
   /** SNMP / device counters for the whole run (the recorder keeps per-frame deltas). */
   readonly mib = new Map<string, number>();
+  /** net->ipv4: set up by inet_init (net/ipv4/af_inet.ts); null until then. */
+  ipv4: NetnsIpv4 | null = null;
 
   constructor(opts: { hz?: number; seed?: number } = {}) {
     this.clock = new VirtualClock(opts.hz ?? 1000);

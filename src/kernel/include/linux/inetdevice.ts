@@ -1,0 +1,107 @@
+/**
+ * include/linux/inetdevice.h: struct in_device (the IPv4 side of a net_device), its addresses
+ * (struct in_ifaddr) and the per-device configuration (net.ipv4.conf.<dev>.*) with the
+ * IN_DEV_* accessors that combine it with net.ipv4.conf.all.*, as the kernel does.
+ */
+import type { NetDevice } from './netdevice.js';
+import type { NeighParms } from '../net/neighbour.js';
+
+/** struct in_ifaddr */
+export interface InIfaddr {
+  ifa_local: number;
+  ifa_address: number;
+  ifa_mask: number;
+  ifa_broadcast: number;
+  ifa_prefixlen: number;
+  ifa_scope: number;
+  ifa_flags: number;
+  ifa_label: string;
+}
+
+/** The ipv4_devconf entries the simulation reads. */
+export interface Ipv4Devconf {
+  forwarding: number;
+  mc_forwarding: number;
+  rp_filter: number;
+  accept_redirects: number;
+  send_redirects: number;
+  secure_redirects: number;
+  shared_media: number;
+  accept_source_route: number;
+  accept_local: number;
+  route_localnet: number;
+  log_martians: number;
+  arp_filter: number;
+  arp_announce: number;
+  arp_ignore: number;
+  arp_accept: number;
+  arp_notify: number;
+  drop_gratuitous_arp: number;
+  drop_unicast_in_l2_multicast: number;
+  bootp_relay: number;
+  proxy_arp: number;
+  nopolicy: number;
+}
+
+/** ipv4_devconf / ipv4_devconf_dflt defaults (net/ipv4/devinet.c). */
+export function devconf_defaults(): Ipv4Devconf {
+  return {
+    forwarding: 0,
+    mc_forwarding: 0,
+    rp_filter: 0,
+    accept_redirects: 1,
+    send_redirects: 1,
+    secure_redirects: 1,
+    shared_media: 1,
+    accept_source_route: 0,
+    accept_local: 0,
+    route_localnet: 0,
+    log_martians: 0,
+    arp_filter: 0,
+    arp_announce: 0,
+    arp_ignore: 0,
+    arp_accept: 0,
+    arp_notify: 0,
+    drop_gratuitous_arp: 0,
+    drop_unicast_in_l2_multicast: 0,
+    bootp_relay: 0,
+    proxy_arp: 0,
+    nopolicy: 0,
+  };
+}
+
+/** struct in_device */
+export interface InDevice {
+  dev: NetDevice;
+  ifa_list: InIfaddr[];
+  cnf: Ipv4Devconf;
+  /** net.ipv4.conf.all, shared by every in_device of the namespace. */
+  all: Ipv4Devconf;
+  arp_parms: NeighParms;
+  dead: boolean;
+}
+
+type Key = keyof Ipv4Devconf;
+export const IN_DEV_CONF_GET = (d: InDevice, k: Key): number => d.cnf[k];
+export const IN_DEV_ANDCONF = (d: InDevice, k: Key): boolean => d.all[k] !== 0 && d.cnf[k] !== 0;
+export const IN_DEV_ORCONF = (d: InDevice, k: Key): boolean => d.all[k] !== 0 || d.cnf[k] !== 0;
+export const IN_DEV_MAXCONF = (d: InDevice, k: Key): number => Math.max(d.all[k], d.cnf[k]);
+
+export const IN_DEV_FORWARD = (d: InDevice): boolean => d.cnf.forwarding !== 0;
+export const IN_DEV_RPFILTER = (d: InDevice): number => IN_DEV_MAXCONF(d, 'rp_filter');
+export const IN_DEV_SOURCE_ROUTE = (d: InDevice): boolean => IN_DEV_ANDCONF(d, 'accept_source_route');
+export const IN_DEV_ACCEPT_LOCAL = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'accept_local');
+export const IN_DEV_ROUTE_LOCALNET = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'route_localnet');
+export const IN_DEV_ARPFILTER = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'arp_filter');
+export const IN_DEV_ARP_ACCEPT = (d: InDevice): number => IN_DEV_MAXCONF(d, 'arp_accept');
+export const IN_DEV_ARP_ANNOUNCE = (d: InDevice): number => IN_DEV_MAXCONF(d, 'arp_announce');
+export const IN_DEV_ARP_IGNORE = (d: InDevice): number => IN_DEV_MAXCONF(d, 'arp_ignore');
+export const IN_DEV_TX_REDIRECTS = (d: InDevice): boolean => IN_DEV_ANDCONF(d, 'send_redirects');
+export const IN_DEV_SHARED_MEDIA = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'shared_media');
+export const IN_DEV_LOG_MARTIANS = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'log_martians');
+export const IN_DEV_PROXY_ARP = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'proxy_arp');
+
+/** inet_ifa_match(): is addr on the ifa's subnet? */
+export function inet_ifa_match(addr: number, ifa: InIfaddr): boolean {
+  return ((addr ^ ifa.ifa_address) & ifa.ifa_mask) >>> 0 === 0;
+}

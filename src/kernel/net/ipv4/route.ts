@@ -1,0 +1,401 @@
+/**
+ * net/ipv4/route.c: the input route of a received packet (local delivery, broadcast, forward,
+ * unreachable, martians) and output routes for what the host sends. Routes are cached in the FIB
+ * entry as the kernel caches them in the nexthop (nhc_rth_input, nhc_pcpu_rth_output), so a
+ * lookup allocates nothing once warm. See net/ipv4/route.c.
+ *
+ * Simplified: no route exceptions (PMTU/redirect learning), no multipath, no multicast routing,
+ * no lwtunnel/xfrm, no loopback device (output routes to our own address fail with -EINVAL).
+ */
+import { kfunc } from '../../../trace/kfunc.js';
+import type { NetDevice } from '../../include/linux/netdevice.js';
+import type { SkBuff } from '../../include/linux/skbuff.js';
+import {
+  IN_DEV_FORWARD,
+  IN_DEV_ORCONF,
+  IN_DEV_ROUTE_LOCALNET,
+  IN_DEV_SHARED_MEDIA,
+  IN_DEV_TX_REDIRECTS,
+  type InDevice,
+} from '../../include/linux/inetdevice.js';
+import type { Net } from '../../include/net/net_namespace.js';
+import type { FibResult } from '../../include/net/netns_ipv4.js';
+import {
+  EACCES,
+  EHOSTUNREACH,
+  EINVAL,
+  ENETUNREACH,
+  type Flowi4,
+  RTCF_BROADCAST,
+  RTCF_LOCAL,
+  RTN_BROADCAST,
+  RTN_LOCAL,
+  RTN_MULTICAST,
+  RTN_UNICAST,
+  RTN_UNREACHABLE,
+  RT_SCOPE_LINK,
+  type Rtable,
+  flowi4_init,
+  skb_dst_set,
+  skb_rtable,
+} from '../../include/net/route.js';
+import {
+  IPCB_flags,
+  IPCB_set_flags,
+  IPSKB_DOREDIRECT,
+  IPSKB_NOPOLICY,
+  ipv4_is_lbcast,
+  ipv4_is_loopback,
+  ipv4_is_multicast,
+  ipv4_is_zeronet,
+} from '../../include/net/ip.js';
+import {
+  SKB_DROP_REASON_INVALID_PROTO,
+  SKB_DROP_REASON_IP_INADDRERRORS,
+  SKB_DROP_REASON_IP_INNOROUTES,
+  SKB_DROP_REASON_IP_INVALID_DEST,
+  SKB_DROP_REASON_IP_INVALID_SOURCE,
+  SKB_DROP_REASON_IP_LOCALNET,
+  SKB_DROP_REASON_NOT_SPECIFIED,
+  SKB_NOT_DROPPED_YET,
+} from '../../include/net/dropreason.js';
+import { SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { kfree_skb_reason } from '../core/skbuff.js';
+import { ETH_P_IP } from '../core/dev.js';
+import { __in_dev_get_rcu, __ip_dev_find, inet_select_addr } from './devinet.js';
+import { fib_lookup, fib_validate_source_reason, validate_onlink } from './fib_frontend.js';
+import { fib_result_init } from './fib_trie.js';
+import { ip_local_deliver } from './ip_input.js';
+import { ip_forward } from './ip_forward.js';
+import { ip_output } from './ip_output.js';
+import { icmp_send, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED } from './icmp.js';
+
+const F = 'net/ipv4/route.c';
+const H = 'include/net/route.h';
+
+/** ip_rt_bug(): an input route used for output: a kernel bug; the skb is dropped. */
+function ip_rt_bug(_net: Net, _sk: unknown, skb: SkBuff): number {
+  kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+  return 0;
+}
+
+/** rt_dst_alloc(): a new route on `dev`; RTCF_LOCAL routes deliver locally (ip_local_deliver). */
+function rt_dst_alloc(dev: NetDevice, flags: number, type: number): Rtable {
+  return {
+    dev,
+    input: flags & RTCF_LOCAL ? ip_local_deliver : ip_error,
+    output: ip_output,
+    error: 0,
+    rt_type: type,
+    rt_flags: flags,
+    rt_is_input: false,
+    rt_iif: 0,
+    rt_uses_gateway: false,
+    rt_gw4: 0,
+    rt_pmtu: 0,
+    rt_spec_dst: 0,
+  };
+}
+
+/**
+ * ip_error(): dst.input of an unreachable input route. Without forwarding it only counts
+ * (IP_INADDRERRORS / IP_INNOROUTES) and drops; a router answers with ICMP destination
+ * unreachable (rate limited per peer like every ICMP error). See net/ipv4/route.c.
+ */
+export const ip_error = kfunc(F, function ip_error(skb: SkBuff): number {
+  const rt = skb_rtable(skb);
+  const dev = skb.dev!;
+  const net = dev.nd_net as Net;
+  let reason = SKB_DROP_REASON_NOT_SPECIFIED;
+  const in_dev = __in_dev_get_rcu(dev);
+  if (in_dev === null) return out();
+  if (!IN_DEV_FORWARD(in_dev)) {
+    if (rt.error === EHOSTUNREACH) {
+      reason = SKB_DROP_REASON_IP_INADDRERRORS;
+      SNMP_INC_STATS(net, 'IPSTATS_MIB_INADDRERRORS');
+    } else if (rt.error === ENETUNREACH) {
+      reason = SKB_DROP_REASON_IP_INNOROUTES;
+      SNMP_INC_STATS(net, 'IPSTATS_MIB_INNOROUTES');
+    }
+    return out();
+  }
+  let code: number;
+  switch (rt.error) {
+    case EHOSTUNREACH:
+      code = ICMP_HOST_UNREACH;
+      break;
+    case ENETUNREACH:
+      code = ICMP_NET_UNREACH;
+      reason = SKB_DROP_REASON_IP_INNOROUTES;
+      SNMP_INC_STATS(net, 'IPSTATS_MIB_INNOROUTES');
+      break;
+    case EACCES:
+      code = ICMP_PKT_FILTERED;
+      break;
+    default:
+      return out();
+  }
+  icmp_send(skb, ICMP_DEST_UNREACH, code, 0);
+  return out();
+
+  function out(): number {
+    kfree_skb_reason(skb, reason);
+    return 0;
+  }
+});
+
+/** rt_set_nexthop(): the gateway of a route through a router. */
+function rt_set_nexthop(rt: Rtable, res: FibResult): void {
+  const fa = res.fa;
+  if (fa !== null && fa.gw && fa.scope === 0) {
+    rt.rt_gw4 = fa.gw;
+    rt.rt_uses_gateway = true;
+  }
+}
+
+/**
+ * __mkroute_input(): the route of a packet to forward: validate the source against the output
+ * device, note that a redirect is due when it goes out where it came in (IPSKB_DOREDIRECT), and
+ * make (or reuse) a route whose dst.input is ip_forward. See net/ipv4/route.c.
+ */
+const __mkroute_input = kfunc(F, function __mkroute_input(skb: SkBuff, res: FibResult, in_dev: InDevice, daddr: number, saddr: number): number {
+  const fa = res.fa!;
+  const out_dev = __in_dev_get_rcu(fa.dev);
+  if (out_dev === null) return SKB_DROP_REASON_NOT_SPECIFIED;
+  const reason = fib_validate_source_reason(skb, saddr, daddr, fa.dev.ifindex, in_dev.dev, in_dev);
+  if (reason) return reason;
+  if (out_dev === in_dev && validate_onlink() && IN_DEV_TX_REDIRECTS(out_dev) && skb.protocol === ETH_P_IP) {
+    if (IN_DEV_SHARED_MEDIA(out_dev)) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_DOREDIRECT);
+  }
+  let rth = fa.rth_input !== null && fa.rth_input.input === ip_forward ? fa.rth_input : null;
+  if (rth === null) {
+    rth = rt_dst_alloc(out_dev.dev, 0, res.type);
+    rth.rt_is_input = true;
+    rth.input = ip_forward;
+    rt_set_nexthop(rth, res);
+    fa.rth_input = rth;
+  }
+  skb_dst_set(skb, rth);
+  return SKB_NOT_DROPPED_YET;
+});
+
+/** ip_mkroute_input(): one nexthop here, so __mkroute_input. Inline. */
+const ip_mkroute_input = kfunc(
+  F,
+  function ip_mkroute_input(skb: SkBuff, res: FibResult, in_dev: InDevice, daddr: number, saddr: number): number {
+    return __mkroute_input(skb, res, in_dev, daddr, saddr);
+  },
+  { inline: true },
+);
+
+/** A broadcast or local input route that cannot be cached (broadcast, unreachable). */
+function local_input(skb: SkBuff, res: FibResult, in_dev: InDevice, flags: number, err: number): number {
+  if (IN_DEV_ORCONF(in_dev, 'nopolicy')) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_NOPOLICY);
+  const fa = res.type === RTN_UNREACHABLE || flags & RTCF_BROADCAST ? null : res.fa;
+  if (fa !== null && fa.rth_input !== null && fa.rth_input.input === ip_local_deliver) {
+    skb_dst_set(skb, fa.rth_input);
+    return SKB_NOT_DROPPED_YET;
+  }
+  const rth = rt_dst_alloc(in_dev.dev, flags | RTCF_LOCAL, res.type);
+  rth.output = ip_rt_bug;
+  rth.rt_is_input = true;
+  if (res.type === RTN_UNREACHABLE) {
+    rth.input = ip_error;
+    rth.error = -err;
+    rth.rt_flags &= ~RTCF_LOCAL;
+  }
+  if (fa !== null) fa.rth_input = rth;
+  skb_dst_set(skb, rth);
+  return SKB_NOT_DROPPED_YET;
+}
+
+const inres = fib_result_init();
+
+/**
+ * ip_route_input_slow(): route a received packet. Martian sources and destinations are refused
+ * first (multicast/broadcast/zero source, 0.0.0.0 or 127/8 without route_localnet), then the FIB
+ * decides: local (after fib_validate_source, rp_filter), broadcast, forward (with
+ * net.ipv4.ip_forward) or unreachable (an ip_error route). See net/ipv4/route.c.
+ */
+export const ip_route_input_slow = kfunc(F, function ip_route_input_slow(skb: SkBuff, daddr: number, saddr: number, tos: number, dev: NetDevice, res: FibResult): number {
+  const in_dev = __in_dev_get_rcu(dev);
+  const net = dev.nd_net as Net;
+  let reason = SKB_DROP_REASON_NOT_SPECIFIED;
+  let err = -EINVAL;
+  if (in_dev === null) return reason;
+  skb.dst = null;
+  if (ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr)) return martian_source(SKB_DROP_REASON_IP_INVALID_SOURCE);
+  res.fa = null;
+  res.table = 0;
+  if (ipv4_is_lbcast(daddr) || (saddr === 0 && daddr === 0)) return brd_input();
+  if (ipv4_is_zeronet(saddr)) return martian_source(SKB_DROP_REASON_IP_INVALID_SOURCE);
+  if (ipv4_is_zeronet(daddr)) return SKB_DROP_REASON_IP_INVALID_DEST; // martian_destination
+  if (ipv4_is_loopback(daddr)) {
+    if (!IN_DEV_ROUTE_LOCALNET(in_dev)) return SKB_DROP_REASON_IP_LOCALNET;
+  } else if (ipv4_is_loopback(saddr)) {
+    if (!IN_DEV_ROUTE_LOCALNET(in_dev)) return martian_source(SKB_DROP_REASON_IP_LOCALNET);
+  }
+  const fl4 = flowi4_init(daddr, saddr, 0, tos);
+  fl4.flowi4_iif = dev.ifindex;
+  fl4.flowi4_mark = skb.mark;
+  err = fib_lookup(net, fl4, res, 0);
+  if (err !== 0) {
+    if (!IN_DEV_FORWARD(in_dev)) err = -EHOSTUNREACH;
+    return no_route();
+  }
+  if (res.type === RTN_BROADCAST) return brd_input();
+  err = -EINVAL;
+  if (res.type === RTN_LOCAL) {
+    reason = fib_validate_source_reason(skb, saddr, daddr, 0, dev, in_dev);
+    if (reason) return martian_source(reason);
+    return local_input(skb, res, in_dev, 0, err);
+  }
+  if (!IN_DEV_FORWARD(in_dev)) {
+    err = -EHOSTUNREACH;
+    return no_route();
+  }
+  if (res.type !== RTN_UNICAST) return SKB_DROP_REASON_IP_INVALID_DEST; // martian_destination
+  return ip_mkroute_input(skb, res, in_dev, daddr, saddr);
+
+  function brd_input(): number {
+    if (skb.protocol !== ETH_P_IP) return SKB_DROP_REASON_INVALID_PROTO;
+    if (!ipv4_is_zeronet(saddr)) {
+      const r = fib_validate_source_reason(skb, saddr, 0, 0, dev, in_dev!);
+      if (r) return martian_source(r);
+    }
+    res.type = RTN_BROADCAST;
+    return local_input(skb, res, in_dev!, RTCF_BROADCAST, err);
+  }
+  function no_route(): number {
+    res.type = RTN_UNREACHABLE;
+    res.fa = null;
+    return local_input(skb, res, in_dev!, 0, err);
+  }
+  function martian_source(r: number): number {
+    // ip_handle_martian_source(): only logs (log_martians).
+    return r;
+  }
+});
+
+/** ip_route_input_rcu(): multicast routing is not simulated: the slow path. Inline. */
+const ip_route_input_rcu = kfunc(
+  F,
+  function ip_route_input_rcu(skb: SkBuff, daddr: number, saddr: number, tos: number, dev: NetDevice, res: FibResult): number {
+    return ip_route_input_slow(skb, daddr, saddr, tos, dev, res);
+  },
+  { inline: true },
+);
+
+/**
+ * ip_route_input_noref(): attach the input route to the skb; SKB_NOT_DROPPED_YET or the drop
+ * reason (martians). See net/ipv4/route.c.
+ */
+export const ip_route_input_noref = kfunc(F, function ip_route_input_noref(skb: SkBuff, daddr: number, saddr: number, tos: number, dev: NetDevice): number {
+  return ip_route_input_rcu(skb, daddr >>> 0, saddr >>> 0, tos, dev, inres);
+});
+
+/**
+ * ip_route_use_hint(): on the list path, a packet to the same destination as the previous one
+ * reuses its route (after the source checks a local route needs). See net/ipv4/route.c.
+ */
+export const ip_route_use_hint = kfunc(F, function ip_route_use_hint(skb: SkBuff, _daddr: number, saddr: number, _tos: number, dev: NetDevice, hint: SkBuff): number {
+  const in_dev = __in_dev_get_rcu(dev);
+  const rt = skb_rtable(hint);
+  if (in_dev === null) return SKB_DROP_REASON_NOT_SPECIFIED;
+  if (ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr) || ipv4_is_zeronet(saddr)) return SKB_DROP_REASON_IP_INVALID_SOURCE;
+  if (ipv4_is_loopback(saddr) && !IN_DEV_ROUTE_LOCALNET(in_dev)) return SKB_DROP_REASON_IP_LOCALNET;
+  if (rt.rt_type === RTN_LOCAL) {
+    const r = fib_validate_source_reason(skb, saddr, 0, 0, dev, in_dev);
+    if (r) return r;
+  }
+  skb_dst_set(skb, rt);
+  return SKB_NOT_DROPPED_YET;
+});
+
+// --- output ------------------------------------------------------------------------------------
+
+/**
+ * __mkroute_output(): the output route for a FIB result: broadcast for 255.255.255.255 or a
+ * subnet broadcast, the gateway for a routed prefix; cached in the FIB entry. See net/ipv4/route.c.
+ */
+const __mkroute_output = kfunc(F, function __mkroute_output(res: FibResult, fl4: Flowi4, dev_out: NetDevice, flags: number): Rtable | number {
+  let type = res.type;
+  if (ipv4_is_lbcast(fl4.daddr)) type = RTN_BROADCAST;
+  else if (ipv4_is_multicast(fl4.daddr)) type = RTN_MULTICAST;
+  else if (ipv4_is_zeronet(fl4.daddr)) return -EINVAL;
+  let fa = res.fa;
+  if (type === RTN_BROADCAST) {
+    flags |= RTCF_BROADCAST | RTCF_LOCAL;
+    fa = null;
+  } else if (type === RTN_MULTICAST) {
+    flags |= 0x20000000 /* RTCF_MULTICAST */;
+    fa = null;
+  }
+  if (fa !== null && fa.rth_output !== null) return fa.rth_output;
+  const rth = rt_dst_alloc(dev_out, flags, type);
+  rth.rt_iif = 0;
+  rt_set_nexthop(rth, res);
+  if (fa !== null) fa.rth_output = rth;
+  return rth;
+});
+
+const outres = fib_result_init();
+
+/**
+ * ip_route_output_key_hash_rcu(): the output route for a flow: the source must be ours when
+ * given, then the FIB lookup chooses device and gateway and, when the flow has no source yet, the
+ * preferred source of the route. -errno on failure. See net/ipv4/route.c.
+ */
+export const ip_route_output_key_hash_rcu = kfunc(F, function ip_route_output_key_hash_rcu(net: Net, fl4: Flowi4, res: FibResult, _skb: SkBuff | null): Rtable | number {
+  if (fl4.saddr) {
+    if (ipv4_is_multicast(fl4.saddr) || ipv4_is_lbcast(fl4.saddr) || ipv4_is_zeronet(fl4.saddr)) return -EINVAL;
+    if (fl4.flowi4_oif === 0 && (ipv4_is_multicast(fl4.daddr) || ipv4_is_lbcast(fl4.daddr))) {
+      const dev_out = __ip_dev_find(net, fl4.saddr);
+      if (dev_out === null) return -ENETUNREACH;
+      fl4.flowi4_oif = dev_out.ifindex;
+      res.type = RTN_BROADCAST;
+      res.fa = null;
+      return __mkroute_output(res, fl4, dev_out, 0);
+    }
+    if (__ip_dev_find(net, fl4.saddr) === null) return -ENETUNREACH;
+  }
+  if (!fl4.daddr) return -EINVAL; // to ourselves: needs the loopback device (not simulated)
+  const err = fib_lookup(net, fl4, res, 0);
+  if (err) {
+    res.fa = null;
+    return err;
+  }
+  if (res.type === RTN_LOCAL) return -EINVAL; // loopback delivery is not simulated
+  const fa = res.fa!;
+  if (!fl4.saddr) fl4.saddr = fa.prefsrc || inet_select_addr(fa.dev, fa.gw || fl4.daddr, RT_SCOPE_LINK) || inet_select_addr(fa.dev, 0, 0);
+  return __mkroute_output(res, fl4, fa.dev, 0);
+});
+
+/** ip_route_output_key_hash(): the rcu section around ip_route_output_key_hash_rcu. Inline here. */
+const ip_route_output_key_hash = kfunc(
+  F,
+  function ip_route_output_key_hash(net: Net, fl4: Flowi4, skb: SkBuff | null): Rtable | number {
+    fl4.flowi4_iif = 1; // LOOPBACK_IFINDEX
+    return ip_route_output_key_hash_rcu(net, fl4, outres, skb);
+  },
+  { inline: true },
+);
+
+/** ip_route_output_flow(): output route for a flow (xfrm not simulated). See net/ipv4/route.c. */
+export const ip_route_output_flow = kfunc(F, function ip_route_output_flow(net: Net, flp4: Flowi4, _sk: unknown): Rtable | number {
+  const rt = ip_route_output_key_hash(net, flp4, null);
+  if (typeof rt === 'number') return rt;
+  if (flp4.flowi4_proto) flp4.flowi4_oif = rt.dev.ifindex;
+  return rt;
+});
+
+/** ip_route_output_key(): ip_route_output_flow without a socket. Inline in include/net/route.h. */
+export const ip_route_output_key = kfunc(
+  H,
+  function ip_route_output_key(net: Net, flp: Flowi4): Rtable | number {
+    return ip_route_output_flow(net, flp, null);
+  },
+  { inline: true },
+);
+
+export { RTN_BROADCAST, RTN_LOCAL, RTN_UNICAST, RTN_UNREACHABLE, RTCF_BROADCAST, RTCF_LOCAL };
