@@ -4,7 +4,7 @@
  * packet-icmp.c, packet-icmpv6.c, packet-udp.c, packet-tcp.c), so that a header cut short shows
  * the same partial Info. Header layouts and option walks come from src/wire/.
  */
-import { ipv4ToString, ipv6ToString, macToString } from '../wire/address.js';
+import { macToString } from '../wire/address.js';
 import { IP_MF, IP_OFFSET, IPOPT_LSRR, IPOPT_SSRR } from '../wire/ipv4.js';
 import {
   IPPROTO_DSTOPTS,
@@ -37,14 +37,18 @@ import {
 } from '../wire/tcp.js';
 import { ND_OPT_SOURCE_LL_ADDR, ND_OPT_TARGET_LL_ADDR, parseNdOptions } from '../wire/icmpv6.js';
 import { ICMP_CODE_NAMES, ICMP_TYPE_NAMES, ICMPV6_CODE_NAMES, ICMPV6_TYPE_NAMES } from './summary-names.js';
-import type { SummaryContext, TcpFlowState } from './summary-state.js';
-import { Bounds, bytes, capturedFrom, ensure, hex, MALFORMED, pad20, reportedFrom, sub, u16, u32, u8, type Cols, type Tvb } from './summary-tvb.js';
+import { tcpFlow, type SummaryContext, type TcpEndpoint, type TcpFlowState } from './summary-state.js';
+import { Bounds, capturedFrom, ensure, MALFORMED, pad20, reportedFrom, sub, u16, u32, u8, type Cols, type Tvb } from './summary-tvb.js';
+import { hex4, hex8, ipv4Text, ipv6Text } from './summary-addr.js';
 
 /** What the network layer hands to the transport layer. */
 interface NetInfo {
-  /** Source and destination as printed (also the TCP conversation keys). */
+  /** Source and destination as printed (the IPv6 conversation and echo keys). */
   src: string;
   dst: string;
+  /** IPv4 only: the same two addresses as numbers (the IPv4 keys); 0 over IPv6. */
+  src4: number;
+  dst4: number;
   v6: boolean;
   /** IPv4 TTL (ICMP prints it) or IPv6 hop limit. */
   ttl: number;
@@ -54,23 +58,23 @@ interface NetInfo {
   fragmentInfo?: string;
 }
 
-/** Per-frame facts the dissectors need from the caller. */
-export interface FrameEnv {
-  ctx: SummaryContext | null;
-  frameNo: number;
-}
+/**
+ * The per-capture state, or null for a frame summarised on its own. Its `frameNo` is the frame
+ * being summarised.
+ */
+export type Ctx = SummaryContext | null;
 
 // --- IPv4 ---------------------------------------------------------------------------------
 
 /** dissect_ip_v4(): `t` starts at the IPv4 header. */
-export function dissectIpv4(c: Cols, t: Tvb, env: FrameEnv): void {
+export function dissectIpv4(c: Cols, t: Tvb, ctx: Ctx): void {
   c.protocol = 'IPv4';
   c.info = '';
   const b0 = u8(t, 0);
   const version = b0 >>> 4;
   if (version === 6) {
     // tshark's IP dissector hands a version-6 packet to the IPv6 dissector.
-    dissectIpv6(c, t, env, false);
+    dissectIpv6(c, t, ctx, false);
     return;
   }
   if (version !== 4) {
@@ -97,14 +101,15 @@ export function dissectIpv4(c: Cols, t: Tvb, env: FrameEnv): void {
   const proto = u8(t, 9);
   u16(t, 10);
   const saddr = u32(t, 12);
-  c.src = ipv4ToString(saddr);
+  c.src = ipv4Text(saddr);
   const daddr = u32(t, 16);
-  c.dst = ipv4ToString(daddr);
+  c.dst = ipv4Text(daddr);
+  let dst4 = daddr;
   if (hlen > 20) {
     ensure(t, 20, hlen - 20);
-    routeDestination(c, t, hlen);
+    dst4 = routeDestination(c, t, hlen, daddr);
   }
-  const net: NetInfo = { src: c.src, dst: c.dst, v6: false, ttl, fragmented: false };
+  const net: NetInfo = { src: c.src, dst: c.dst, src4: saddr, dst4, v6: false, ttl, fragmented: false };
   const payload = sub(t, hlen, Math.max(0, ipLen - hlen));
   if ((fragOff & (IP_MF | IP_OFFSET)) !== 0) {
     const off = (fragOff & IP_OFFSET) * 8;
@@ -112,30 +117,34 @@ export function dissectIpv4(c: Cols, t: Tvb, env: FrameEnv): void {
     // Reassembly is tried only when the whole fragment was captured (packet-ip.c); otherwise a
     // first fragment is dissected as it is, and later ones are just shown as fragments.
     const attempt = len > 0 && capturedFrom(payload, 0) >= len && totLen <= reportedFrom(t, 0);
-    if (attempt && env.ctx) {
+    if (attempt && ctx) {
       const key = `4|${saddr}|${daddr}|${proto}|${id}`;
-      const whole = env.ctx.addFragment(key, off, payload.data.subarray(payload.start, payload.start + len), (fragOff & IP_MF) === 0);
+      const whole = ctx.addFragment(key, off, payload.data.subarray(payload.start, payload.start + len), (fragOff & IP_MF) === 0);
       if (whole) {
-        ipPayload(c, { data: whole, start: 0, capEnd: whole.length, repEnd: whole.length }, proto, net, env);
+        ipPayload(c, { data: whole, start: 0, capEnd: whole.length, repEnd: whole.length }, proto, net, ctx);
         return;
       }
     }
-    const fragmentInfo = `Fragmented IP protocol (proto=${ipprotoName(proto)} ${proto}, off=${off}, ID=${hex(id, 4)})`;
+    const fragmentInfo = `Fragmented IP protocol (proto=${ipprotoName(proto)} ${proto}, off=${off}, ID=${hex4(id)})`;
     if (!attempt && off === 0) {
       net.fragmented = true;
       net.fragmentInfo = fragmentInfo;
-      ipPayload(c, payload, proto, net, env);
+      ipPayload(c, payload, proto, net, ctx);
       return;
     }
     c.info = fragmentInfo;
     return;
   }
   if (reportedFrom(payload, 0) === 0) return;
-  ipPayload(c, payload, proto, net, env);
+  ipPayload(c, payload, proto, net, ctx);
 }
 
-/** Loose/strict source route options: tshark shows the last listed hop as the destination. */
-function routeDestination(c: Cols, t: Tvb, hlen: number): void {
+/**
+ * Loose/strict source route options: tshark shows the last listed hop as the destination. Returns
+ * the destination shown (`daddr` when no option names one).
+ */
+function routeDestination(c: Cols, t: Tvb, hlen: number, daddr: number): number {
+  let dst = daddr;
   let o = 20;
   while (o < hlen) {
     const type = u8(t, o);
@@ -149,32 +158,34 @@ function routeDestination(c: Cols, t: Tvb, hlen: number): void {
     if (len < 2 || o + len > hlen) break;
     if ((type === IPOPT_LSRR || type === IPOPT_SSRR) && len >= 7) {
       const n = Math.floor((len - 3) / 4);
-      c.dst = ipv4ToString(u32(t, o + 3 + 4 * (n - 1)));
+      dst = u32(t, o + 3 + 4 * (n - 1));
+      c.dst = ipv4Text(dst);
     }
     o += len;
   }
+  return dst;
 }
 
 /** The upper-layer protocol, for IPv4 and IPv6 alike. */
-function ipPayload(c: Cols, t: Tvb, proto: number, net: NetInfo, env: FrameEnv): void {
+function ipPayload(c: Cols, t: Tvb, proto: number, net: NetInfo, ctx: Ctx): void {
   switch (proto) {
     case IPPROTO_ICMP:
-      dissectIcmp(c, t, net, env);
+      dissectIcmp(c, t, net, ctx);
       return;
     case IPPROTO_TCP:
-      dissectTcp(c, t, net, env);
+      dissectTcp(c, t, net, ctx);
       return;
     case IPPROTO_UDP:
       dissectUdp(c, t, net);
       return;
     case IPPROTO_ICMPV6:
-      dissectIcmpv6(c, t, net, env);
+      dissectIcmpv6(c, t, net, ctx);
       return;
     case IPPROTO_IPIP:
-      dissectIpv4(c, t, env);
+      dissectIpv4(c, t, ctx);
       return;
     case IPPROTO_IPV6:
-      dissectIpv6(c, t, env, false);
+      dissectIpv6(c, t, ctx, false);
       return;
     default:
       if (net.fragmentInfo) c.info = net.fragmentInfo;
@@ -194,7 +205,7 @@ const EXT_NAMES: Record<number, string> = {
  * dissect_ipv6(). Returns false when called for EtherType 0x86dd on a packet whose version is not
  * 6 (tshark then shows the frame as an undecoded EtherType).
  */
-export function dissectIpv6(c: Cols, t: Tvb, env: FrameEnv, fromEthertype: boolean): boolean {
+export function dissectIpv6(c: Cols, t: Tvb, ctx: Ctx, fromEthertype: boolean): boolean {
   const version = u8(t, 0) >>> 4;
   if (version !== 6) {
     if (fromEthertype) return false;
@@ -209,15 +220,15 @@ export function dissectIpv6(c: Cols, t: Tvb, env: FrameEnv, fromEthertype: boole
   const cap = capturedFrom(t, 0);
   if (cap < 40) {
     c.info = `Invalid IPv6 header (${cap} bytes, need exactly 40)`;
-    if (cap >= 24) c.src = ipv6ToString(t.data, t.start + 8);
+    if (cap >= 24) c.src = ipv6Text(t.data, t.start + 8);
     ensure(t, 0, 40);
   }
   const plen = u16(t, 4);
   let nh = u8(t, 6);
   const hlim = u8(t, 7);
-  c.src = ipv6ToString(t.data, t.start + 8);
-  c.dst = ipv6ToString(t.data, t.start + 24);
-  const net: NetInfo = { src: c.src, dst: c.dst, v6: true, ttl: hlim, fragmented: false };
+  c.src = ipv6Text(t.data, t.start + 8);
+  c.dst = ipv6Text(t.data, t.start + 24);
+  const net: NetInfo = { src: c.src, dst: c.dst, src4: 0, dst4: 0, v6: true, ttl: hlim, fragmented: false };
   const avail = reportedFrom(t, 40);
   let payloadLen = Math.min(plen, avail);
   if (plen === 0 && nh !== IPPROTO_NONE) {
@@ -256,14 +267,14 @@ export function dissectIpv6(c: Cols, t: Tvb, env: FrameEnv, fromEthertype: boole
       const data = sub(p, off + 8);
       const len = reportedFrom(data, 0);
       let whole: Uint8Array | null = null;
-      if (env.ctx && capturedFrom(data, 0) >= len) {
-        whole = env.ctx.addFragment(`6|${c.src}|${c.dst}|${id}`, fragOffset, data.data.subarray(data.start, data.start + len), !more);
+      if (ctx && capturedFrom(data, 0) >= len) {
+        whole = ctx.addFragment(`6|${c.src}|${c.dst}|${id}`, fragOffset, data.data.subarray(data.start, data.start + len), !more);
       }
       if (!whole) {
-        c.info = `IPv6 fragment (off=${fragOffset} more=${more ? 'y' : 'n'} ident=0x${hex(id, 8)} nxt=${next})`;
+        c.info = `IPv6 fragment (off=${fragOffset} more=${more ? 'y' : 'n'} ident=0x${hex8(id)} nxt=${next})`;
         return true;
       }
-      ipPayload(c, { data: whole, start: 0, capEnd: whole.length, repEnd: whole.length }, next, net, env);
+      ipPayload(c, { data: whole, start: 0, capEnd: whole.length, repEnd: whole.length }, next, net, ctx);
       return true;
     }
     if (nh === IPPROTO_NONE) {
@@ -272,7 +283,7 @@ export function dissectIpv6(c: Cols, t: Tvb, env: FrameEnv, fromEthertype: boole
     }
     break;
   }
-  ipPayload(c, sub(p, off), nh, net, env);
+  ipPayload(c, sub(p, off), nh, net, ctx);
   return true;
 }
 
@@ -306,9 +317,11 @@ function routingDestination(c: Cols, p: Tvb, off: number, len: number): void {
   if (segLeft === 0) return;
   if ((type === 0 || type === 2) && len >= 24) {
     const n = Math.floor((len - 8) / 16);
-    c.dst = ipv6ToString(bytes(p, off + 8 + 16 * (n - 1), 16));
+    ensure(p, off + 8 + 16 * (n - 1), 16);
+    c.dst = ipv6Text(p.data, p.start + off + 8 + 16 * (n - 1));
   } else if (type === 4 && len >= 24) {
-    c.dst = ipv6ToString(bytes(p, off + 8, 16));
+    ensure(p, off + 8, 16);
+    c.dst = ipv6Text(p.data, p.start + off + 8);
   }
 }
 
@@ -323,18 +336,30 @@ function swap16(v: number): number {
   return ((v & 0xff) << 8) | (v >>> 8);
 }
 
-function dissectIcmp(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
-  c.protocol = 'ICMP';
-  c.info = '';
-  ensure(t, 0, 8);
-  const type = u8(t, 0);
-  const code = u8(t, 1);
+/** The start of an ICMP Info, "Echo (ping) request " and the like, by (type << 8) | code. */
+const icmpHeads: (string | undefined)[] = [];
+
+function icmpHead(type: number, code: number): string {
+  const k = (type << 8) | code;
+  const cached = icmpHeads[k];
+  if (cached !== undefined) return cached;
   let typeStr: string;
   if (type === 9) typeStr = code === 0 || code === 16 ? 'Mobile IP Advertisement' : 'Router advertisement';
   else typeStr = ICMP_TYPE_NAMES[type] ?? 'Unknown ICMP (obsolete or malformed?)';
   const codes = ICMP_TYPE_NAMES[type] !== undefined ? ICMP_CODE_NAMES[type] : undefined;
   const codeStr = codes ? (codes[code] ?? `Unknown code: ${code}`) : '';
-  c.info = pad20(typeStr) + (codeStr ? ` (${codeStr})` : '');
+  const head = pad20(typeStr) + (codeStr ? ` (${codeStr})` : '');
+  icmpHeads[k] = head;
+  return head;
+}
+
+function dissectIcmp(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
+  c.protocol = 'ICMP';
+  c.info = '';
+  ensure(t, 0, 8);
+  const type = u8(t, 0);
+  const code = u8(t, 1);
+  c.info = icmpHead(type, code);
   if (ICMP_ERRORS.has(type)) {
     // The quoted datagram is dissected too (quietly): its IP header and the first 8 bytes after.
     const q = sub(t, 8);
@@ -346,18 +371,33 @@ function dissectIcmp(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
   if (!ICMP_ID_SEQ.has(type)) return;
   const id = u16(t, 4);
   const seq = u16(t, 6);
-  c.info += ` id=0x${hex(id, 4)}, seq=${seq}/${swap16(seq)}`;
-  if (!net.v6) c.info += `, ttl=${net.ttl}`;
-  echoTracking(c, env, type === 8, type === 0, `4|${id}|${seq}`, net);
+  c.info += net.v6 ? ` id=0x${hex4(id)}, seq=${seq}/${swap16(seq)}` : ` id=0x${hex4(id)}, seq=${seq}/${swap16(seq)}, ttl=${net.ttl}`;
+  echoTracking(c, ctx, type === 8, type === 0, 4, id, seq, net);
+}
+
+/**
+ * The echo table key of a request from `from` to `to` (ICMP version `icmp`, 4 or 6). Over IPv4
+ * it is 7 UTF-16 code units (version, both addresses in 16-bit halves, id, seq): cheap to build
+ * and hash for every echo frame. Over IPv6 it is text with '>' and '|', never 7 units long (an
+ * IPv6 address alone has at least 2 characters, and the text carries both, '>', and 3 '|'-led
+ * fields), so the two forms cannot meet.
+ */
+function echoKey(net: NetInfo, reverse: boolean, icmp: number, id: number, seq: number): string {
+  if (!net.v6) {
+    const from = reverse ? net.dst4 : net.src4;
+    const to = reverse ? net.src4 : net.dst4;
+    return String.fromCharCode(icmp, from >>> 16, from & 0xffff, to >>> 16, to & 0xffff, id, seq);
+  }
+  return reverse ? `${net.dst}>${net.src}|${icmp}|${id}|${seq}` : `${net.src}>${net.dst}|${icmp}|${id}|${seq}`;
 }
 
 /** Request/response matching for echo: "(request in N)" on a reply whose request was seen. */
-function echoTracking(c: Cols, env: FrameEnv, isRequest: boolean, isReply: boolean, key: string, net: NetInfo): void {
-  if (!env.ctx) return;
-  if (isRequest) env.ctx.rememberEchoRequest(`${net.src}>${net.dst}|${key}`, env.frameNo);
+function echoTracking(c: Cols, ctx: Ctx, isRequest: boolean, isReply: boolean, icmp: number, id: number, seq: number, net: NetInfo): void {
+  if (!ctx) return;
+  if (isRequest) ctx.rememberEchoRequest(echoKey(net, false, icmp, id, seq), ctx.frameNo);
   if (isReply) {
-    const req = env.ctx.echoRequestFrame(`${net.dst}>${net.src}|${key}`);
-    if (req !== undefined && req < env.frameNo) c.info += ` (request in ${req})`;
+    const req = ctx.echoRequestFrame(echoKey(net, true, icmp, id, seq));
+    if (req !== undefined && req < ctx.frameNo) c.info += ` (request in ${req})`;
   }
 }
 
@@ -390,24 +430,36 @@ function ndLinkAddr(t: Tvb, off: number, want: number): string | null {
   return null;
 }
 
-function dissectIcmpv6(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
+/** The start of an ICMPv6 Info, "Echo (ping) request" and the like, by (type << 8) | code. */
+const icmpv6Heads: (string | undefined)[] = [];
+
+function icmpv6Head(type: number, code: number): string {
+  const k = (type << 8) | code;
+  const cached = icmpv6Heads[k];
+  if (cached !== undefined) return cached;
+  const name = ICMPV6_TYPE_NAMES[type] ?? `Unknown (${type})`;
+  let codeStr = '';
+  const codes = ICMPV6_CODE_NAMES[type] ?? ICMPV6_EXTRA_CODES[type];
+  if (codes) codeStr = codes[code] ?? (type === 1 ? 'Unknown' : `Unknown (${code})`);
+  const head = name + (codeStr ? ` (${codeStr})` : '');
+  icmpv6Heads[k] = head;
+  return head;
+}
+
+function dissectIcmpv6(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
   c.protocol = 'ICMPv6';
   c.info = '';
   ensure(t, 0, 4);
   const type = u8(t, 0);
   const code = u8(t, 1);
-  const name = ICMPV6_TYPE_NAMES[type] ?? `Unknown (${type})`;
-  let codeStr = '';
-  const codes = ICMPV6_CODE_NAMES[type] ?? ICMPV6_EXTRA_CODES[type];
-  if (codes) codeStr = codes[code] ?? (type === 1 ? 'Unknown' : `Unknown (${code})`);
-  c.info = name + (codeStr ? ` (${codeStr})` : '');
+  c.info = icmpv6Head(type, code);
   switch (type) {
     case 128:
     case 129: {
       const id = u16(t, 4);
       const seq = u16(t, 6);
-      c.info += ` id=0x${hex(id, 4)}, seq=${seq}, hop limit=${net.ttl}`;
-      echoTracking(c, env, type === 128, type === 129, `6|${id}|${seq}`, net);
+      c.info += ` id=0x${hex4(id)}, seq=${seq}, hop limit=${net.ttl}`;
+      echoTracking(c, ctx, type === 128, type === 129, 6, id, seq, net);
       return;
     }
     case 133: {
@@ -421,7 +473,8 @@ function dissectIcmpv6(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
       return;
     }
     case 135: {
-      const target = ipv6ToString(bytes(t, 8, 16));
+      ensure(t, 8, 16);
+      const target = ipv6Text(t.data, t.start + 8);
       c.info += ` for ${target}`;
       const from = ndLinkAddr(t, 24, ND_OPT_SOURCE_LL_ADDR);
       if (from) c.info += ` from ${from}`;
@@ -429,7 +482,8 @@ function dissectIcmpv6(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
     }
     case 136: {
       const flags = u8(t, 4);
-      const target = ipv6ToString(bytes(t, 8, 16));
+      ensure(t, 8, 16);
+      const target = ipv6Text(t.data, t.start + 8);
       const f: string[] = [];
       if (flags & 0x80) f.push('rtr');
       if (flags & 0x40) f.push('sol');
@@ -449,16 +503,16 @@ function dissectUdp(c: Cols, t: Tvb, net: NetInfo): void {
   c.info = '';
   const sport = u16(t, 0);
   const dport = u16(t, 2);
-  c.info = `${sport} \u2192 ${dport}`;
+  const head = `${sport} \u2192 ${dport}`;
+  c.info = head;
   let ulen = u16(t, 4);
   const reported = reportedFrom(t, 0);
   if (ulen === 0 && net.v6) ulen = reported; // RFC 2675 jumbogram
   if (ulen < 8) {
-    c.info += ` [BAD UDP LENGTH ${ulen} < 8]`;
+    c.info = `${head} [BAD UDP LENGTH ${ulen} < 8]`;
     return;
   }
-  if (ulen > reported && !net.fragmented) c.info += ` [BAD UDP LENGTH ${ulen} > IP PAYLOAD LENGTH]`;
-  c.info += ` Len=${ulen - 8}`;
+  c.info = ulen > reported && !net.fragmented ? `${head} [BAD UDP LENGTH ${ulen} > IP PAYLOAD LENGTH] Len=${ulen - 8}` : `${head} Len=${ulen - 8}`;
   u16(t, 6);
 }
 
@@ -471,6 +525,19 @@ const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 
  * connection has negotiated Accurate ECN, AE/CWR/ECE are the 3-bit ACE counter ("ACE=5").
  */
 export function tcpFlagsString(flags: number, ace = false): string {
+  // Every segment prints its flags and there are only 2 * 4096 strings: build each once.
+  const k = (flags & 0xfff) | (ace ? 0x1000 : 0);
+  let s = tcpFlagStrings[k];
+  if (s === undefined) {
+    s = buildTcpFlagsString(flags & 0xfff, ace);
+    tcpFlagStrings[k] = s;
+  }
+  return s;
+}
+
+const tcpFlagStrings: (string | undefined)[] = [];
+
+function buildTcpFlagsString(flags: number, ace: boolean): string {
   const out: string[] = [];
   for (let i = 0; i < 9; i++) {
     if (ace && i >= 6) break;
@@ -485,15 +552,6 @@ const TCPHDR_ECN3 = 0x1c0; // AE | CWR | ECE
 const TCPOPT_ACCECN0 = 172;
 const TCPOPT_ACCECN1 = 174;
 
-function flow(map: Map<string, TcpFlowState>, key: string): TcpFlowState {
-  let f = map.get(key);
-  if (!f) {
-    f = { base: null, winScale: -1 };
-    map.set(key, f);
-  }
-  return f;
-}
-
 /** AccECN option: 24-bit byte counters, EE0B ECEB EE1B (order 0) or EE1B ECEB EE0B (order 1). */
 function accEcnOption(c: Cols, t: Tvb, from: number, end: number, order0: boolean): void {
   const names = order0 ? ['EE0B', 'ECEB', 'EE1B'] : ['EE1B', 'ECEB', 'EE0B'];
@@ -503,12 +561,13 @@ function accEcnOption(c: Cols, t: Tvb, from: number, end: number, order0: boolea
   }
 }
 
-function dissectTcp(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
+function dissectTcp(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
   c.protocol = 'TCP';
   c.info = '';
   const sport = u16(t, 0);
   const dport = u16(t, 2);
-  c.info = `${sport} \u2192 ${dport}`;
+  const head = `${sport} \u2192 ${dport}`;
+  c.info = head;
   const seq = u32(t, 4);
   const ack = u32(t, 8);
   const b12 = u8(t, 12);
@@ -526,14 +585,15 @@ function dissectTcp(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
   let fwd: TcpFlowState | null = null;
   let rev: TcpFlowState | null = null;
   let ace = false;
-  if (env.ctx) {
-    const a = `${net.src}:${sport}`;
-    const b = `${net.dst}:${dport}`;
-    let conv = env.ctx.tcpConversation(a, b);
-    const prev = conv.flows.get(a);
-    if (syn && !hasAck && prev && prev.base !== null && prev.base !== seq) conv = env.ctx.resetTcpConversation(a, b);
-    fwd = flow(conv.flows, a);
-    rev = flow(conv.flows, b);
+  if (ctx) {
+    // Endpoint keys: numbers over IPv4 (no string to build), "addr:port" over IPv6.
+    const a: TcpEndpoint = net.v6 ? `${net.src}:${sport}` : net.src4 * 0x1_0000 + sport;
+    const b: TcpEndpoint = net.v6 ? `${net.dst}:${dport}` : net.dst4 * 0x1_0000 + dport;
+    let conv = ctx.tcpConversation(a, b);
+    const prev = tcpFlow(conv, a);
+    if (syn && !hasAck && prev.base !== null && prev.base !== seq) conv = ctx.resetTcpConversation(a, b);
+    fwd = tcpFlow(conv, a);
+    rev = tcpFlow(conv, b);
     if (syn && !hasAck && (flags & TCPHDR_ECN3) === TCPHDR_ECN3) conv.accEcnSyn = true;
     else if (syn && hasAck && conv.accEcnSyn && (flags & 0x180) !== 0) conv.accEcn = true;
     ace = !syn && conv.accEcn;
@@ -546,9 +606,7 @@ function dissectTcp(c: Cols, t: Tvb, net: NetInfo, env: FrameEnv): void {
     if (!syn && fwd.winScale >= 0) win *= 2 ** fwd.winScale;
   }
 
-  c.info += ` [${tcpFlagsString(flags, ace)}] Seq=${relSeq}`;
-  if (hasAck) c.info += ` Ack=${relAck}`;
-  c.info += ` Win=${win}`;
+  c.info = hasAck ? `${head} [${tcpFlagsString(flags, ace)}] Seq=${relSeq} Ack=${relAck} Win=${win}` : `${head} [${tcpFlagsString(flags, ace)}] Seq=${relSeq} Win=${win}`;
   if (hlen < 20) {
     c.info += `, bogus TCP header length (${hlen}, must be at least 20)`;
     return;

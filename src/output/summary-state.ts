@@ -22,13 +22,55 @@ export interface TcpFlowState {
   winScale: number;
 }
 
+/**
+ * One end of a TCP conversation, address and port, as a Map-friendly key: over IPv4 the Number
+ * `addr * 65536 + port` (exact, 48 bits), over IPv6 the string "addr:port" (the port after the
+ * last colon, so the string is unambiguous).
+ */
+export type TcpEndpoint = number | string;
+
 export interface TcpConversation {
-  /** Keyed by "addr:port" of the endpoint that sends in that direction. */
-  flows: Map<string, TcpFlowState>;
+  /** The endpoint whose sending direction `a` describes; `b` is the other direction. */
+  aKey: TcpEndpoint;
+  a: TcpFlowState;
+  /** The same object as `a` when both ends are the same endpoint (same address and port). */
+  b: TcpFlowState;
   /** The SYN asked for Accurate ECN (AE, CWR and ECE all set, RFC 9768). */
   accEcnSyn: boolean;
   /** ... and the SYN-ACK agreed: later segments carry the ACE counter in those three bits. */
   accEcn: boolean;
+}
+
+/** The direction of `conv` in which `from` sends. */
+export function tcpFlow(conv: TcpConversation, from: TcpEndpoint): TcpFlowState {
+  return from === conv.aKey ? conv.a : conv.b;
+}
+
+function newConversation(a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
+  const fa: TcpFlowState = { base: null, winScale: -1 };
+  const fb: TcpFlowState = a === b ? fa : { base: null, winScale: -1 };
+  return { aKey: a, a: fa, b: fb, accEcnSyn: false, accEcn: false };
+}
+
+/**
+ * The table key of the conversation between two endpoints, the same whichever end is given first.
+ * Two IPv4 endpoints (48-bit Numbers) make a 6-code-unit string, their three 16-bit halves each,
+ * lower endpoint first: short strings are cheap to build and hash, and this runs for every TCP
+ * segment. Anything else is "x|y", which is never 6 units long (an IPv6 endpoint alone has at
+ * least 4 characters, "::" plus ":0"), so the two forms cannot meet.
+ */
+function conversationKey(a: TcpEndpoint, b: TcpEndpoint): string {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    return String.fromCharCode(
+      Math.floor(lo / 0x1_0000_0000), Math.floor(lo / 0x1_0000) & 0xffff, lo & 0xffff,
+      Math.floor(hi / 0x1_0000_0000), Math.floor(hi / 0x1_0000) & 0xffff, hi & 0xffff,
+    );
+  }
+  const x = String(a);
+  const y = String(b);
+  return x < y ? `${x}|${y}` : `${y}|${x}`;
 }
 
 interface FragmentSet {
@@ -100,12 +142,12 @@ export class SummaryContext {
     this.macNames = opts.macNames ?? true;
   }
 
-  /** The conversation between two endpoints ("addr:port"), created on first use. */
-  tcpConversation(a: string, b: string): TcpConversation {
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  /** The conversation between two endpoints, created on first use. */
+  tcpConversation(a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
+    const key = conversationKey(a, b);
     let c = this.tcp.get(key);
     if (!c) {
-      c = { flows: new Map(), accEcnSyn: false, accEcn: false };
+      c = newConversation(a, b);
       this.tcp.set(key, c);
       this.tcp.trim();
     }
@@ -113,9 +155,9 @@ export class SummaryContext {
   }
 
   /** Start over for these endpoints (a SYN with a new ISN: tshark's "port numbers reused"). */
-  resetTcpConversation(a: string, b: string): TcpConversation {
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-    const c: TcpConversation = { flows: new Map(), accEcnSyn: false, accEcn: false };
+  resetTcpConversation(a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
+    const key = conversationKey(a, b);
+    const c = newConversation(a, b);
     this.tcp.delete(key);
     this.tcp.set(key, c);
     return c;

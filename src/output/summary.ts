@@ -29,7 +29,8 @@
  *   capture]" markers follow tshark for the common cases only.
  */
 import type { CapturedFrame } from '../capture/types.js';
-import { isBroadcastEther, macToString } from '../wire/address.js';
+import { isBroadcastEther } from '../wire/address.js';
+import { ipv4At, ipv4Text, macText6 } from './summary-addr.js';
 import {
   decodeLink,
   LINKTYPE_ETHERNET,
@@ -47,9 +48,9 @@ import { ARPHRD_ETHER, ARPHRD_IEEE802 } from '../wire/arp.js';
 import { isVlanTpid } from '../wire/vlan.js';
 import { ETH_P_802_3_MIN, ETH_P_ARP, ETH_P_IP, ETH_P_IPV6, ETH_P_RARP } from '../wire/ethernet.js';
 import { ETHERTYPE_NAMES, LLC_SAP_NAMES, SLL_PKTTYPE_NAMES } from './summary-names.js';
-import { dissectIpv4, dissectIpv6, type FrameEnv } from './summary-ip.js';
+import { dissectIpv4, dissectIpv6, type Ctx } from './summary-ip.js';
 import { SummaryContext, type SummaryOptions } from './summary-state.js';
-import { Bounds, bytes, bytesHex, capturedFrom, hex, MALFORMED, sub, u16, u32, u8, type Cols, type Tvb } from './summary-tvb.js';
+import { Bounds, bytes, bytesHex, capturedFrom, ensure, hex, MALFORMED, sub, u16, u32, u8, type Cols, type Tvb } from './summary-tvb.js';
 import { sanitize } from './sanitize.js';
 
 export { SummaryContext, type SummaryOptions } from './summary-state.js';
@@ -78,15 +79,15 @@ export function createSummaryContext(opts: SummaryOptions = {}): SummaryContext 
  * Never throws on frame contents.
  */
 export function summarizeFrame(frame: SummaryFrame, ctx?: SummaryContext): FrameSummary {
-  const frameNo = frame.index !== undefined ? frame.index + 1 : (ctx ? ctx.frameNo + 1 : 1);
-  if (ctx) ctx.frameNo = frameNo;
-  const env: FrameEnv = { ctx: ctx ?? null, frameNo };
+  // The frame number lives in the context (echo replies print their request's); a frame
+  // summarised without one needs no number.
+  if (ctx) ctx.frameNo = frame.index !== undefined ? frame.index + 1 : ctx.frameNo + 1;
   const macNames = ctx ? ctx.macNames : true;
   const data = frame.data;
   const c: Cols = { src: '', dst: '', protocol: '', info: '' };
   const t: Tvb = { data, start: 0, capEnd: data.length, repEnd: Math.max(frame.origLen, data.length) };
   try {
-    dissectLink(c, t, frame.linkType, env, macNames);
+    dissectLink(c, t, frame.linkType, ctx ?? null, macNames);
   } catch (e) {
     if (!(e instanceof Bounds)) throw e;
     c.info += e.marker;
@@ -97,23 +98,24 @@ export function summarizeFrame(frame: SummaryFrame, ctx?: SummaryContext): Frame
 // --- link layer ---------------------------------------------------------------------------
 
 function mac(t: Tvb, off: number, macNames: boolean): string {
-  const b = bytes(t, off, 6);
-  return macNames && isBroadcastEther(b) ? 'Broadcast' : macToString(b);
+  ensure(t, off, 6);
+  const i = t.start + off;
+  return macNames && isBroadcastEther(t.data, i) ? 'Broadcast' : macText6(t.data, i);
 }
 
-function dissectLink(c: Cols, t: Tvb, linkType: number, env: FrameEnv, macNames: boolean): void {
+function dissectLink(c: Cols, t: Tvb, linkType: number, ctx: Ctx, macNames: boolean): void {
   switch (linkType) {
     case LINKTYPE_ETHERNET: {
       c.protocol = 'Ethernet';
       c.dst = mac(t, 0, macNames);
       c.src = mac(t, 6, macNames);
       const type = u16(t, 12);
-      ethertype(c, sub(t, 14), type, env, macNames, 'Ethernet II');
+      ethertype(c, sub(t, 14), type, ctx, macNames, 'Ethernet II');
       return;
     }
     case LINKTYPE_LINUX_SLL:
     case LINKTYPE_LINUX_SLL2:
-      sll(c, t, linkType === LINKTYPE_LINUX_SLL2, env, macNames);
+      sll(c, t, linkType === LINKTYPE_LINUX_SLL2, ctx, macNames);
       return;
     case 101:
     case 12:
@@ -127,18 +129,18 @@ function dissectLink(c: Cols, t: Tvb, linkType: number, env: FrameEnv, macNames:
         if (capturedFrom(t, 0) < 8) c.info += MALFORMED;
         return;
       }
-      if (u8(t, 0) >>> 4 === 4) dissectIpv4(c, t, env);
-      else dissectIpv6(c, t, env, false);
+      if (u8(t, 0) >>> 4 === 4) dissectIpv4(c, t, ctx);
+      else dissectIpv6(c, t, ctx, false);
       return;
     case LINKTYPE_IPV4:
       c.src = 'N/A';
       c.dst = 'N/A';
-      dissectIpv4(c, t, env);
+      dissectIpv4(c, t, ctx);
       return;
     case LINKTYPE_IPV6:
       c.src = 'N/A';
       c.dst = 'N/A';
-      dissectIpv6(c, t, env, false);
+      dissectIpv6(c, t, ctx, false);
       return;
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP: {
@@ -155,8 +157,8 @@ function dissectLink(c: Cols, t: Tvb, linkType: number, env: FrameEnv, macNames:
         c.info += MALFORMED;
         return;
       }
-      if (d.ethertype === ETH_P_IP) dissectIpv4(c, sub(t, 4), env);
-      else if (d.ethertype === ETH_P_IPV6) dissectIpv6(c, sub(t, 4), env, false);
+      if (d.ethertype === ETH_P_IP) dissectIpv4(c, sub(t, 4), ctx);
+      else if (d.ethertype === ETH_P_IPV6) dissectIpv6(c, sub(t, 4), ctx, false);
       return;
     }
     case LINKTYPE_IPOIB: {
@@ -166,7 +168,7 @@ function dissectLink(c: Cols, t: Tvb, linkType: number, env: FrameEnv, macNames:
       const type = u16(t, IPOIB_TYPE_OFFSET);
       // Only IP and ARP are handed on (packet-ipoib.c); anything else keeps the IPoIB Info.
       if (type === ETH_P_IP || type === ETH_P_IPV6 || type === ETH_P_ARP || type === ETH_P_RARP) {
-        ethertype(c, sub(t, IPOIB_HDR_LEN), type, env, macNames, 'IP over Infiniband');
+        ethertype(c, sub(t, IPOIB_HDR_LEN), type, ctx, macNames, 'IP over Infiniband');
       }
       return;
     }
@@ -179,7 +181,7 @@ function dissectLink(c: Cols, t: Tvb, linkType: number, env: FrameEnv, macNames:
 }
 
 /** Linux "cooked" captures, v1 (16-byte header) and v2 (20-byte header). */
-function sll(c: Cols, t: Tvb, v2: boolean, env: FrameEnv, macNames: boolean): void {
+function sll(c: Cols, t: Tvb, v2: boolean, ctx: Ctx, macNames: boolean): void {
   c.protocol = 'SLL';
   let pkttype: number;
   let hatype: number;
@@ -211,7 +213,7 @@ function sll(c: Cols, t: Tvb, v2: boolean, env: FrameEnv, macNames: boolean): vo
   const addr = bytes(t, addrOff, 8);
   if (halen > 0 && halen <= 8) {
     c.src = halen === 6 && (hatype === ARPHRD_ETHER || hatype === ARPHRD_IEEE802 || hatype === 772)
-      ? macNames && isBroadcastEther(addr) ? 'Broadcast' : macToString(addr)
+      ? macNames && isBroadcastEther(addr) ? 'Broadcast' : macText6(addr, 0)
       : [...addr.subarray(0, halen)].map((x) => hex(x, 2)).join(':');
   }
   bytes(t, 0, hdr);
@@ -221,24 +223,24 @@ function sll(c: Cols, t: Tvb, v2: boolean, env: FrameEnv, macNames: boolean): vo
     c.info = '';
     return;
   }
-  ethertype(c, sub(t, hdr), proto, env, macNames, v2 ? 'Linux cooked capture v2' : 'Linux cooked capture v1');
+  ethertype(c, sub(t, hdr), proto, ctx, macNames, v2 ? 'Linux cooked capture v2' : 'Linux cooked capture v1');
 }
 
 /**
  * Dispatch on an EtherType (or an 802.3 length / SLL pseudo-protocol), as tshark's ethertype
  * table does; `fallback` is the Info for a type nothing decodes and has no name.
  */
-function ethertype(c: Cols, t: Tvb, type: number, env: FrameEnv, macNames: boolean, fallback: string): void {
+function ethertype(c: Cols, t: Tvb, type: number, ctx: Ctx, macNames: boolean, fallback: string): void {
   if (type === ETH_P_IP) {
-    dissectIpv4(c, t, env);
+    dissectIpv4(c, t, ctx);
     return;
   }
   if (type === ETH_P_IPV6) {
-    if (!dissectIpv6(c, t, env, true)) unknownEthertype(c, type, fallback);
+    if (!dissectIpv6(c, t, ctx, true)) unknownEthertype(c, type, fallback);
     return;
   }
   if (type === ETH_P_ARP || type === ETH_P_RARP) {
-    dissectArp(c, t, env.ctx);
+    dissectArp(c, t, ctx);
     return;
   }
   if (isVlanTpid(type)) {
@@ -246,7 +248,7 @@ function ethertype(c: Cols, t: Tvb, type: number, env: FrameEnv, macNames: boole
     c.info = '';
     u16(t, 0);
     const inner = u16(t, 2);
-    ethertype(c, sub(t, 4), inner, env, macNames, fallback);
+    ethertype(c, sub(t, 4), inner, ctx, macNames, fallback);
     return;
   }
   if (type < ETH_P_802_3_MIN) {
@@ -261,7 +263,7 @@ function ethertype(c: Cols, t: Tvb, type: number, env: FrameEnv, macNames: boole
       c.info = 'IEEE 802.3 Ethernet Raw ';
       return;
     }
-    dissectLlc(c, t, env, macNames, fallback);
+    dissectLlc(c, t, ctx, macNames, fallback);
     return;
   }
   unknownEthertype(c, type, fallback);
@@ -286,7 +288,7 @@ function sapName(sap: number): string {
   return LLC_SAP_NAMES[sap & 0xfe] ?? `0x${hex(sap & 0xfe, 2)}`;
 }
 
-function dissectLlc(c: Cols, t: Tvb, env: FrameEnv, macNames: boolean, fallback: string): void {
+function dissectLlc(c: Cols, t: Tvb, ctx: Ctx, macNames: boolean, fallback: string): void {
   c.protocol = 'LLC';
   c.info = '';
   const dsap = u8(t, 0);
@@ -312,7 +314,7 @@ function dissectLlc(c: Cols, t: Tvb, env: FrameEnv, macNames: boolean, fallback:
     const oui = (u8(t, 3) << 16) | u16(t, 4);
     const pid = u16(t, 6);
     if (oui === 0) {
-      ethertype(c, sub(t, 8), pid, env, macNames, fallback);
+      ethertype(c, sub(t, 8), pid, ctx, macNames, fallback);
       return;
     }
     c.info = `${text}; SNAP, OUI 0x${hex(oui, 6).toUpperCase()} (${OUI_NAMES[oui] ?? 'Unknown'}), PID 0x${hex(pid, 4).toUpperCase()}`;
@@ -341,6 +343,49 @@ function arpProto(c: Cols, op: number): void {
   else c.protocol = 'ARP';
 }
 
+/** One ARP message's layout: what the address formatters below need. */
+interface ArpLayout {
+  t: Tvb;
+  hrd: number;
+  pro: number;
+  hln: number;
+  pln: number;
+  /** End of the message (the target protocol address's end). */
+  end: number;
+}
+
+/** A hardware address field (tvb_arphrdaddr_to_str()). */
+function arpHw(a: ArpLayout, off: number): string {
+  if (a.hln === 0) return '<No address>';
+  const b = bytes(a.t, off, a.hln);
+  if ((a.hrd === ARPHRD_ETHER || a.hrd === ARPHRD_IEEE802) && a.hln === 6) return macText6(b, 0);
+  return bytesHex(b);
+}
+
+/** A protocol address field (tvb_arpproaddr_to_str()). */
+function arpPa(a: ArpLayout, off: number): string {
+  if (a.pln === 0) return '<No address>';
+  const b = bytes(a.t, off, a.pln);
+  if (a.pro === ETH_P_IP && a.pln === 4) return ipv4Text(ipv4At(b, 0));
+  return bytesHex(b);
+}
+
+function arpEqual(a: ArpLayout, x: number, y: number, n: number): boolean {
+  const d = a.t.data;
+  const s = a.t.start;
+  for (let i = 0; i < n; i++) if (d[s + x + i] !== d[s + y + i]) return false;
+  return true;
+}
+
+/** tvb_memeql() semantics: bytes that are not in the ARP message never compare equal. */
+function arpZero(a: ArpLayout, x: number, n: number): boolean {
+  if (x + n > a.end) return false;
+  const d = a.t.data;
+  const s = a.t.start;
+  for (let i = 0; i < n; i++) if (d[s + x + i] !== 0) return false;
+  return true;
+}
+
 /** dissect_arp(): Info as in packet-arp.c, addresses after tvb_arpproaddr_to_str() and friends. */
 function dissectArp(c: Cols, t: Tvb, ctx: SummaryContext | null): void {
   c.protocol = 'ARP';
@@ -357,50 +402,31 @@ function dissectArp(c: Cols, t: Tvb, ctx: SummaryContext | null): void {
   const tha = spa + pln;
   const tpa = tha + hln;
   bytes(t, 0, tpa + pln);
-  const hw = (off: number): string => {
-    if (hln === 0) return '<No address>';
-    const b = bytes(t, off, hln);
-    if ((hrd === ARPHRD_ETHER || hrd === ARPHRD_IEEE802) && hln === 6) return macToString(b);
-    return bytesHex(b);
-  };
-  const pa = (off: number): string => {
-    if (pln === 0) return '<No address>';
-    const b = bytes(t, off, pln);
-    if (pro === ETH_P_IP && pln === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-    return bytesHex(b);
-  };
-  const eq = (a: number, b: number, n: number): boolean => {
-    for (let i = 0; i < n; i++) if (t.data[t.start + a + i] !== t.data[t.start + b + i]) return false;
-    return true;
-  };
-  // tvb_memeql() semantics: bytes that are not in the ARP message never compare equal.
-  const zero = (a: number, n: number): boolean => {
-    if (a + n > tpa + pln) return false;
-    for (let i = 0; i < n; i++) if (t.data[t.start + a + i] !== 0) return false;
-    return true;
-  };
+  const a: ArpLayout = { t, hrd, pro, hln, pln, end: tpa + pln };
   let gratuitous = false;
   let announcement = false;
   let probe = false;
-  if ((op === 1 || op === 2) && pln > 0 && eq(spa, tpa, pln)) {
+  if ((op === 1 || op === 2) && pln > 0 && arpEqual(a, spa, tpa, pln)) {
     gratuitous = true;
-    if (op === 1 && zero(tha, 6)) announcement = true;
-  } else if (op === 1 && zero(tha, 6) && zero(spa, 4)) {
+    if (op === 1 && arpZero(a, tha, 6)) announcement = true;
+  } else if (op === 1 && arpZero(a, tha, 6) && arpZero(a, spa, 4)) {
     probe = true;
   }
-  // Duplicate IPv4 address detection, for Ethernet/IPv4 requests and replies.
+  // Duplicate IPv4 address detection, for Ethernet/IPv4 requests and replies: the sender's
+  // binding, then (not for requests) the target's.
   let duplicate: number | null = null;
   if (ctx && (op === 1 || op === 2) && (hrd === ARPHRD_ETHER || hrd === ARPHRD_IEEE802) && hln === 6 && pro === ETH_P_IP && pln === 4) {
-    const check = (macOff: number, ipOff: number): void => {
-      const m = bytes(t, macOff, 6);
+    for (let k = 0; k < (op !== 1 ? 2 : 1); k++) {
+      const macOff = k === 0 ? sha : tha;
+      const ipOff = k === 0 ? spa : tpa;
+      ensure(t, macOff, 6);
       const ip = u32(t, ipOff);
-      if ((m[0]! & 1) !== 0 || zero(macOff, 6) || ip === 0 || duplicate === ip) return;
-      if (ctx.arpDuplicate(ip, macToString(m))) duplicate = ip;
-    };
-    check(sha, spa);
-    if (op !== 1) check(tha, tpa);
+      const m = t.start + macOff;
+      if ((t.data[m]! & 1) !== 0 || arpZero(a, macOff, 6) || ip === 0 || duplicate === ip) continue;
+      if (ctx.arpDuplicate(ip, macText6(t.data, m))) duplicate = ip;
+    }
   }
-  arpInfo(c, op, gratuitous, announcement, probe, hw, pa, sha, spa, tha, tpa);
+  arpInfo(c, op, gratuitous, announcement, probe, a, sha, spa, tha, tpa);
   if (duplicate !== null) {
     const d: number = duplicate;
     c.info += ` (duplicate use of ${d >>> 24}.${(d >>> 16) & 0xff}.${(d >>> 8) & 0xff}.${d & 0xff} detected!)`;
@@ -413,8 +439,7 @@ function arpInfo(
   gratuitous: boolean,
   announcement: boolean,
   probe: boolean,
-  hw: (off: number) => string,
-  pa: (off: number) => string,
+  a: ArpLayout,
   sha: number,
   spa: number,
   tha: number,
@@ -422,27 +447,27 @@ function arpInfo(
 ): void {
   switch (op) {
     case 1:
-      if (gratuitous) c.info = announcement ? `ARP Announcement for ${pa(tpa)}` : `Gratuitous ARP for ${pa(tpa)} (Request)`;
-      else if (probe) c.info = `Who has ${pa(tpa)}? (ARP Probe)`;
-      else c.info = `Who has ${pa(tpa)}? Tell ${pa(spa)}`;
+      if (gratuitous) c.info = announcement ? `ARP Announcement for ${arpPa(a, tpa)}` : `Gratuitous ARP for ${arpPa(a, tpa)} (Request)`;
+      else if (probe) c.info = `Who has ${arpPa(a, tpa)}? (ARP Probe)`;
+      else c.info = `Who has ${arpPa(a, tpa)}? Tell ${arpPa(a, spa)}`;
       return;
     case 2:
-      c.info = gratuitous ? `Gratuitous ARP for ${pa(spa)} (Reply)` : `${pa(spa)} is at ${hw(sha)}`;
+      c.info = gratuitous ? `Gratuitous ARP for ${arpPa(a, spa)} (Reply)` : `${arpPa(a, spa)} is at ${arpHw(a, sha)}`;
       return;
     case 3:
     case 8:
     case 5:
-      c.info = `Who is ${hw(tha)}? Tell ${hw(sha)}`;
+      c.info = `Who is ${arpHw(a, tha)}? Tell ${arpHw(a, sha)}`;
       return;
     case 4:
     case 6:
-      c.info = `${hw(tha)} is at ${pa(tpa)}`;
+      c.info = `${arpHw(a, tha)} is at ${arpPa(a, tpa)}`;
       return;
     case 7:
       c.info = 'DRARP Error';
       return;
     case 9:
-      c.info = `${hw(sha)} is at ${pa(spa)}`;
+      c.info = `${arpHw(a, sha)} is at ${arpPa(a, spa)}`;
       return;
     case 10:
       c.info = 'ARP NAK';
