@@ -133,7 +133,10 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     return EXIT_USAGE;
   }
 
+  // The default in a terminal: the interactive UI, loaded lazily so batch runs never load blessed.
+  const batch = opts.print || opts.verbose || opts.format !== undefined || opts.stats || opts.write !== undefined;
   try {
+    if (stdoutIsTTY && !batch) return await (await import('./tui-source.js')).openTui(opts, { stdout, stderr, stdin, stdoutIsTTY });
     return await run(opts, { stdout, stderr, stdin, stdoutIsTTY });
   } catch (e) {
     if (e instanceof CliError) {
