@@ -177,8 +177,10 @@ export class CaptureTraceSource implements TraceSource {
 
   row(i: number): FrameRow | undefined {
     if (i < 0 || i >= this.n) return undefined;
-    const r = this.blocks.get(Math.floor(i / this.sz.rowBlock))?.[i % this.sz.rowBlock];
-    if (!r) this.scheduleRows();
+    const b = Math.floor(i / this.sz.rowBlock);
+    const r = this.blocks.get(b)?.[i % this.sz.rowBlock];
+    // Recompute only near the focus: rows far from it would be dropped again at once.
+    if (!r && Math.abs(b - Math.floor(this.focusAt / this.sz.rowBlock)) <= this.sz.rowBlocksKept / 4) this.scheduleRows();
     return r;
   }
 
@@ -351,8 +353,11 @@ export class CaptureTraceSource implements TraceSource {
     let fileOff = 0;
     let rows: FrameRow[] = [];
     let block = 0;
+    // Rows are built only for blocks that will be kept: the others are summarised (the context
+    // needs every frame) and their text dropped at once, so a long capture makes no old garbage.
+    let keepBlock = true;
     const flushBlock = (): void => {
-      if (rows.length) this.storeBlock(block, rows);
+      if (keepBlock && rows.length) this.storeBlock(block, rows);
     };
     try {
       outer: for await (const raw of chunks) {
@@ -369,7 +374,7 @@ export class CaptureTraceSource implements TraceSource {
           if (this.n >= this.limit || this.closed) break;
           // Keep the UI responsive while a big chunk is summarised.
           if ((f.index & 1023) === 0 && Date.now() - slice > SLICE_MS) {
-            if (rows.length) this.storeBlock(block, rows.slice());
+            if (keepBlock && rows.length) this.storeBlock(block, rows.slice());
             this.readyResolve();
             this.notify();
             await yieldNow();
@@ -381,11 +386,13 @@ export class CaptureTraceSource implements TraceSource {
             flushBlock();
             rows = [];
             block = b;
+            keepBlock = this.wantBlock(b);
           }
-          rows.push(this.makeRow(f, ctx));
+          if (keepBlock) rows.push(this.makeRow(f, ctx));
+          else summarizeFrame(f, ctx);
         }
         fileOff += chunk.length;
-        if (rows.length) this.storeBlock(block, rows.slice());
+        if (keepBlock && rows.length) this.storeBlock(block, rows.slice());
         this.readyResolve();
         this.notify();
         this.pump();
@@ -475,6 +482,12 @@ export class CaptureTraceSource implements TraceSource {
     return { no: f.index + 1, time: formatRelativeTime(f.tsNs - (this.firstTs ?? f.tsNs), 6), src: s.src, dst: s.dst, protocol: s.protocol, length: f.origLen, info: s.info };
   }
 
+  /** Whether row block `b` would be kept now (near the focus, or room to spare). */
+  private wantBlock(b: number): boolean {
+    const fb = Math.floor(this.focusAt / this.sz.rowBlock);
+    return this.blocks.has(b) || this.blocks.size < this.sz.rowBlocksKept || Math.abs(b - fb) <= this.sz.rowBlocksKept / 2;
+  }
+
   private storeBlock(b: number, rows: FrameRow[]): void {
     const fb = Math.floor(this.focusAt / this.sz.rowBlock);
     if (Math.abs(b - fb) > this.sz.rowBlocksKept / 2 && this.blocks.size >= this.sz.rowBlocksKept) return;
@@ -497,12 +510,14 @@ export class CaptureTraceSource implements TraceSource {
       let rows: FrameRow[] = [];
       let slice = Date.now();
       this.busy = 'summarising';
+      const near = (b: number): boolean => !this.blocks.has(b) && Math.abs(b - Math.floor(this.focusAt / this.sz.rowBlock)) <= this.sz.rowBlocksKept / 4;
       for (let i = 0; i < Math.min(this.n, (lastBlock + 1) * this.sz.rowBlock) && !this.closed; i += 1024) {
         for (const f of this.readRange(i, Math.min(this.n, i + 1024))) {
-          rows.push(this.makeRow(f, ctx));
-          if (rows.length === this.sz.rowBlock || f.index === this.n - 1) {
-            const b = Math.floor(f.index / this.sz.rowBlock);
-            if (!this.blocks.has(b) && Math.abs(b - Math.floor(this.focusAt / this.sz.rowBlock)) <= this.sz.rowBlocksKept / 4) this.storeBlock(b, rows);
+          const b = Math.floor(f.index / this.sz.rowBlock);
+          if (near(b)) rows.push(this.makeRow(f, ctx));
+          else summarizeFrame(f, ctx);
+          if ((f.index + 1) % this.sz.rowBlock === 0 || f.index === this.n - 1) {
+            if (rows.length === (f.index % this.sz.rowBlock) + 1) this.storeBlock(b, rows);
             rows = [];
           }
         }
@@ -562,9 +577,14 @@ export class CaptureTraceSource implements TraceSource {
 
   private keep(t: PacketTrace): void {
     const i = t.frame.index;
-    this.traces.delete(i);
-    this.traces.set(i, t);
-    while (this.traces.size > this.sz.traceCache) this.traces.delete(this.traces.keys().next().value as number);
+    // Cache only traces near the selection (and those asked for, below): the rest of a long run
+    // (to a far packet, for statistics, for a search) is folded into fates and statistics and
+    // dropped at once, so it never ages into the old heap.
+    if (Math.abs(i - this.focusAt) <= this.sz.traceCache / 2) {
+      this.traces.delete(i);
+      this.traces.set(i, t);
+      while (this.traces.size > this.sz.traceCache) this.traces.delete(this.traces.keys().next().value as number);
+    }
     const f = fateOf(t);
     this.fateKind.a[i] = FATE_KINDS.indexOf(f.kind);
     let rid = 0;

@@ -12,13 +12,13 @@
 import type * as BlessedNs from 'blessed';
 import type { Widgets } from 'blessed';
 import type { PacketTrace } from '../trace/model.js';
-import type { TraceSource } from './source.js';
+import type { FrameRow, TraceSource } from './source.js';
 import { actionFor, helpLines, KEY_HINT, type Action } from './keys.js';
 import { WIDGET, tagLine } from './theme.js';
 import { clip, seg, type Line } from './model/line.js';
 import { START, center, moveBy, moveTo, page, scroll, type Viewport } from './model/viewport.js';
 import { headerLine, rowLine } from './model/packetlist.js';
-import { allParents, buildTree, hasChildren, initialNode, nodeLine, subtreeMarks, visibleNodes, type TreeNode } from './model/calltree.js';
+import { allParents, buildTree, hasChildren, indentFor, initialNode, nodeLine, subtreeMarks, visibleNodes, type TreeNode } from './model/calltree.js';
 import { opListLines, skbLines } from './model/skbruler.js';
 import { memoryLines } from './model/memory.js';
 import { findRequest, hexToBytes, replyLines, sameFrame } from './model/replies.js';
@@ -47,9 +47,13 @@ export interface TuiIo {
   follow?: boolean;
 }
 
+/** Rows the filter scan saw for its matches (the source keeps rows only near the selection). */
+const FILTER_ROWS_KEPT = 200_000;
+
 interface FilterView {
   filter: Filter;
   indices: number[];
+  rows: Map<number, FrameRow>;
   /** Frames scanned so far. */
   scanned: number;
   done: boolean;
@@ -257,6 +261,10 @@ export class App {
       else hi = mid;
     }
     return lo;
+  }
+
+  private rowOf(i: number): FrameRow | undefined {
+    return this.view?.rows.get(i) ?? this.source.row(i);
   }
 
   private setListVp(v: Viewport): void {
@@ -596,7 +604,7 @@ export class App {
     const f = parseFilter(text);
     if ('error' in f) return this.say(`filter: ${f.error}`, true);
     if (this.view) this.view.abort.aborted = true;
-    const v: FilterView = { filter: f, indices: [], scanned: 0, done: false, abort: { aborted: false } };
+    const v: FilterView = { filter: f, indices: [], rows: new Map(), scanned: 0, done: false, abort: { aborted: false } };
     this.view = v;
     this.listVp = START;
     this.selected = -1;
@@ -616,6 +624,7 @@ export class App {
             v.scanned = it.index + 1;
             if (matches(v.filter, it.row, it.fate, it.trace)) {
               v.indices.push(it.index);
+              if (v.rows.size < FILTER_ROWS_KEPT) v.rows.set(it.index, it.row);
               if (found++ === 0) this.setListVp(moveTo(START, v.indices.length, this.listHeight(), 0));
             }
             if (it.index % 512 === 0) this.requestRender();
@@ -634,7 +643,7 @@ export class App {
 
   private search(query: string): void {
     // First in the selected packet's path, after the cursor; then in the following packets.
-    const row = this.selected >= 0 ? this.source.row(this.selected) : undefined;
+    const row = this.selected >= 0 ? this.rowOf(this.selected) : undefined;
     if (this.trace && row) {
       const at = searchTrace(query, row, this.trace, this.currentNode() + 1);
       if (at >= 0) {
@@ -847,7 +856,7 @@ export class App {
       const lines = [tagLine(clip(headerLine(w), w))];
       for (let pos = this.listVp.top; pos < Math.min(count, this.listVp.top + h); pos++) {
         const i = this.frameAt(pos);
-        lines.push(tagLine(clip(rowLine(i, this.source.row(i), this.source.fate(i), w), w), pos === this.listVp.cursor));
+        lines.push(tagLine(clip(rowLine(i, this.rowOf(i), this.source.fate(i), w), w), pos === this.listVp.cursor));
       }
       if (count === 0) lines.push(tagLine([seg(this.view ? (this.view.done ? 'no packet matches the filter' : 'filtering ...') : st.indexDone ? 'the capture has no packets' : 'reading ...', 'dim')]));
       this.boxes.list.setContent(lines.join('\n'));
@@ -857,7 +866,7 @@ export class App {
     // Verdict.
     this.verdict.setContent(
       this.selected >= 0
-        ? verdictLines(this.selected, this.source.row(this.selected), this.trace, st.busy)
+        ? verdictLines(this.selected, this.rowOf(this.selected), this.trace, st.busy)
             .slice(0, 3)
             .map((l) => tagLine(clip(l, (this.verdict.width as number) || 80)))
             .join('\n')
@@ -869,9 +878,16 @@ export class App {
       const vis = visibleNodes(this.tree, this.collapsed);
       this.pathVp = moveTo(this.pathVp, vis.length, h, this.pathVp.cursor);
       const opNode = this.trace?.skbOps[this.skbStep]?.at ?? -1;
-      const lines = vis.map((i) => nodeLine(this.tree[i]!, this.collapsed.has(i), i === opNode, w, this.collapsed.has(i) ? subtreeMarks(this.tree, i) : []));
-      this.boxes.path.setContent(this.trace ? this.paneContent(lines, this.pathVp, w, h, this.focus === 'path') : tagLine([seg(this.selected >= 0 ? 'simulating ...' : '', 'dim')]));
-      this.boxes.path.setLabel(title('path', this.trace ? ` (${this.trace.path.length} calls)` : ''));
+      // Only the window is drawn, indented for the window (deep stacks shift left).
+      const win = vis.slice(this.pathVp.top, this.pathVp.top + h);
+      const indent = indentFor(
+        win.map((i) => this.tree[i]!),
+        w,
+      );
+      const lines = win.map((i) => nodeLine(this.tree[i]!, this.collapsed.has(i), i === opNode, w, this.collapsed.has(i) ? subtreeMarks(this.tree, i) : [], indent));
+      const vp = { cursor: this.pathVp.cursor - this.pathVp.top, top: 0 };
+      this.boxes.path.setContent(this.trace ? this.paneContent(lines, vp, w, h, this.focus === 'path') : tagLine([seg(this.selected >= 0 ? 'simulating ...' : '', 'dim')]));
+      this.boxes.path.setLabel(title('path', this.trace ? ` (${this.trace.path.length} calls)${indent.base ? ` · from depth ${indent.base}` : ''}` : ''));
     }
     // skb ruler and op list.
     {

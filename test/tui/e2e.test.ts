@@ -7,6 +7,8 @@
  * own tmux server (-L) so it never touches a user's sessions.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelFixtures, repoRoot } from '../support/simulate.js';
@@ -135,4 +137,32 @@ describe('the terminal UI in tmux', () => {
       spawnSync('tmux', ['-L', SERVER, 'kill-session', '-t', SESSION]);
     }
   }, 90_000);
+
+  it('shows a damaged capture up to the damage; Ctrl-C quits, restores the terminal, and the error follows with status 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skbtrace-e2e-'));
+    const cut = join(dir, 'cut.pcap');
+    const bytes = readFileSync(join(fixture, 'input.pcap'));
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const cmd = [
+      `node ${JSON.stringify(join(repoRoot, 'bin/skbtrace.js'))} ${JSON.stringify(cut)} --host-profile ${JSON.stringify(join(fixture, 'host.json'))}`,
+      'echo "ui exit status $?"',
+      'stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo)$" | tr "\\n" " "; echo',
+      'sleep 60',
+    ].join('; ');
+    try {
+      tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', cmd);
+      const s = await waitFor(/Packets 1 ·/, 'the one whole frame');
+      expect(s).toMatch(/│ +1 +0\.000000 .*ARP/);
+      await waitFor(/input error: .*offset \d+/, 'the input error in the status line');
+      keys('C-c');
+      const after = await waitFor(/ui exit status \d+[\s\S]*(icanon|echo)/, 'the shell after Ctrl-C');
+      expect(after).toMatch(/skbtrace: .*cut\.pcap: offset \d+: /);
+      expect(after).toContain('ui exit status 2');
+      expect(after).toMatch(/(^|\s)icanon(\s|$)/m);
+      expect(after).not.toContain('Packets 1');
+    } finally {
+      spawnSync('tmux', ['-L', SERVER, 'kill-session', '-t', SESSION]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

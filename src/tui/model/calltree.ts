@@ -59,6 +59,29 @@ export function subtreeMarks(tree: readonly TreeNode[], i: number): Mark[] {
   return out;
 }
 
+/** How lines are indented: depths below `base` are cut off (the pane says so), `unit` columns a level. */
+export interface Indent {
+  base: number;
+  unit: number;
+}
+
+/**
+ * Indentation for a window of nodes: real stacks go 30 and more calls deep, which at two columns
+ * a level would push names off the pane. The window is shifted left to its shallowest node, and
+ * levels get one column when two would use more than a third of the width.
+ */
+export function indentFor(nodes: readonly TreeNode[], width: number): Indent {
+  if (nodes.length === 0) return { base: 0, unit: 2 };
+  let lo = Infinity;
+  let hi = 0;
+  for (const n of nodes) {
+    lo = Math.min(lo, n.depth);
+    hi = Math.max(hi, n.depth);
+  }
+  const base = lo <= 2 ? 0 : lo - 1;
+  return { base, unit: (hi - base) * 2 <= width / 3 ? 2 : 1 };
+}
+
 /** Indices (into the tree) of the nodes shown when the nodes in `collapsed` are folded. */
 export function visibleNodes(tree: readonly TreeNode[], collapsed: ReadonlySet<number>): number[] {
   const out: number[] = [];
@@ -87,9 +110,9 @@ export function initialNode(t: PacketTrace): number {
  * One tree line: indent, fold marker, function, `inline`, marks, then the source file pushed to
  * the right when there is room. `current` flags the node running the skb op shown in the ruler.
  */
-export function nodeLine(n: TreeNode, collapsed: boolean, current: boolean, width: number, hidden: readonly Mark[] = []): Line {
+export function nodeLine(n: TreeNode, collapsed: boolean, current: boolean, width: number, hidden: readonly Mark[] = [], indent: Indent = { base: 0, unit: 2 }): Line {
   const fold = hasChildren(n) ? (collapsed ? '▸ ' : '▾ ') : '  ';
-  const l: Line = [seg(current ? '►' : ' ', 'mark.current'), seg('  '.repeat(n.depth) + fold), seg(n.fn, n.marks.some((m) => m.style === 'mark.drop') ? 'mark.drop' : 'bold')];
+  const l: Line = [seg(current ? '►' : ' ', 'mark.current'), seg(' '.repeat(Math.max(0, n.depth - indent.base) * indent.unit) + fold), seg(n.fn, n.marks.some((m) => m.style === 'mark.drop') ? 'mark.drop' : 'bold')];
   if (n.inline) l.push(seg(' (inline)', 'mark.inline'));
   if (collapsed) l.push(seg(` [+${n.end - n.index - 1}]`, 'dim'));
   let used = l.reduce((a, s) => a + s.text.length, 0);

@@ -35,7 +35,8 @@ function relTime(tsNs: string, frameTsNs: string): string {
 
 /**
  * Lines for the panel. `copies[i]` is the 0-based frame index of the observed copy of reply i in
- * the capture, when one was found; `request` the frame an observed frame answers, when found.
+ * the capture, when one was found (shown as `[= frame N, r]`); `request` the frame an observed
+ * frame answers, when found.
  */
 export function replyLines(t: PacketTrace, copies: readonly (number | undefined)[] = [], request?: number | null): Line[] {
   const lines: Line[] = [];
@@ -51,9 +52,9 @@ export function replyLines(t: PacketTrace, copies: readonly (number | undefined)
     const copy = copies[i];
     lines.push([
       seg(`reply ${i + 1} `, 'mark.reply'),
+      seg(copy !== undefined ? `[= frame ${copy + 1}, r] ` : '', 'info'),
       seg(replySummary(r)),
       seg(`  on ${r.dev}, ${relTime(r.tsNs, t.frame.tsNs)}, sent from ${r.at >= 0 && t.path[r.at] ? t.path[r.at]!.fn : '?'}`, 'dim'),
-      seg(copy !== undefined ? `  = frame ${copy + 1} in the capture (r: jump)` : '', 'info'),
     ]);
   });
   lines.push([seg(`Request: frame ${t.frame.index + 1} (this frame).`, 'dim')]);
