@@ -1,17 +1,27 @@
 /**
- * Buffered, backpressure-aware text output to a stream (stdout). Lines are gathered into one
- * string and written in chunks of about 256 KiB; when the stream's buffer is full we wait for
- * 'drain'. A closed pipe (`skbtrace big.pcap -P | head`) ends the run quietly instead of throwing
- * EPIPE.
+ * Buffered, backpressure-aware text output to a stream (stdout). Lines are encoded (UTF-8) straight
+ * into a byte buffer of about 256 KiB, which is handed to the stream when full; when the stream's
+ * buffer is full we wait for 'drain'. A closed pipe (`skbtrace big.pcap -P | head`) ends the run
+ * quietly instead of throwing EPIPE.
+ *
+ * Why bytes and not a growing string: `-P` writes a million lines for a million frames. Appending
+ * them to a string builds a rope that must be flattened and then encoded again as a whole; encoding
+ * each line into the buffer as it comes is one pass, and the buffer is the chunk the stream takes.
  */
 import type { Writable } from 'node:stream';
 
 export class LineOut {
-  private acc = '';
+  /**
+   * For callers that format straight into the output (the -P lines): after reserve(n), write at
+   * most n bytes into `buf` from `pos` and advance `pos` past them.
+   */
+  buf: Buffer;
+  pos = 0;
   private closed = false;
   private readonly waiters: (() => void)[] = [];
 
   constructor(private readonly stream: Writable, private readonly chunk = 1 << 18) {
+    this.buf = Buffer.allocUnsafe(chunk);
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
         this.closed = true;
@@ -29,16 +39,46 @@ export class LineOut {
 
   /** Queue one line (a newline is added). Returns a promise only when the caller must wait. */
   line(s: string): Promise<void> | undefined {
-    this.acc += s + '\n';
-    if (this.acc.length >= this.chunk) return this.flush();
-    return undefined;
+    if (this.closed) return undefined;
+    // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair: 4 bytes for 2 units).
+    const room = 3 * s.length + 1;
+    if (this.pos + room <= this.buf.length) {
+      this.pos += this.buf.write(s, this.pos);
+      this.buf[this.pos++] = 0x0a;
+      return undefined;
+    }
+    const w = this.flush();
+    if (room > this.buf.length) return this.send(s + '\n') ?? w;
+    this.pos = this.buf.write(s, 0);
+    this.buf[this.pos++] = 0x0a;
+    return w;
   }
 
+  /**
+   * Make room for `n` more bytes at `pos` (handing the buffer to the stream first when it cannot
+   * take them). Returns a promise when the caller must wait, as line() does; the room is there
+   * either way.
+   */
+  reserve(n: number): Promise<void> | undefined {
+    if (this.pos + n <= this.buf.length) return undefined;
+    const w = this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    return w;
+  }
+
+  /** Hand what is buffered to the stream. */
   flush(): Promise<void> | undefined {
-    const text = this.acc;
-    this.acc = '';
-    if (text.length === 0 || this.closed) return undefined;
-    if (this.stream.write(text)) return undefined;
+    if (this.pos === 0) return undefined;
+    const data = this.buf.subarray(0, this.pos);
+    // The stream may keep `data` until it is written out: never reuse its memory.
+    this.buf = Buffer.allocUnsafe(this.chunk);
+    this.pos = 0;
+    return this.send(data);
+  }
+
+  private send(data: Buffer | string): Promise<void> | undefined {
+    if (this.closed) return undefined;
+    if (this.stream.write(data)) return undefined;
     return new Promise<void>((resolve) => {
       this.waiters.push(resolve);
       this.stream.once('drain', () => {

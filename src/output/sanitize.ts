@@ -18,9 +18,23 @@ function escape(ch: string): string {
   return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u{${cp.toString(16)}}`;
 }
 
+/**
+ * True when `c` (a UTF-16 unit) may be unsafe: the characters above, and every surrogate (whether
+ * one is paired is left to the regex). Errs on the side of true: a false alarm only costs the
+ * regex.
+ */
+export function mayBeUnsafe(c: number): boolean {
+  if (c < 0x7f) return c < 0x20;
+  return c <= 0x9f || c === 0x061c || (c >= 0x200b && c <= 0x2069) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfeff;
+}
+
 /** `text` with every unsafe character replaced by a visible \xNN or \u{NNNN} escape. */
 export function sanitize(text: string): string {
-  // Fast path: most lines are plain ASCII.
+  // Fast path: every -P column goes through here, and almost all of them are plain ASCII or
+  // harmless symbols (the arrow); a loop over the units is much cheaper than the regex.
+  let i = 0;
+  while (i < text.length && !mayBeUnsafe(text.charCodeAt(i))) i++;
+  if (i === text.length) return text;
   UNSAFE.lastIndex = 0;
   if (!UNSAFE.test(text)) return text;
   UNSAFE.lastIndex = 0;

@@ -51,10 +51,10 @@ import { ETHERTYPE_NAMES, LLC_SAP_NAMES, SLL_PKTTYPE_NAMES } from './summary-nam
 import { dissectIpv4, dissectIpv6, type Ctx } from './summary-ip.js';
 import { SummaryContext, type SummaryOptions } from './summary-state.js';
 import { Bounds, bytes, bytesHex, capturedFrom, ensure, hex, MALFORMED, sub, u16, u32, u8, type Cols, type Tvb } from './summary-tvb.js';
-import { sanitize } from './sanitize.js';
 
 export { SummaryContext, type SummaryOptions } from './summary-state.js';
 export { sanitize } from './sanitize.js';
+export { formatPrintLine, formatRelativeTime, printLineMaxBytes, tsDecimals, writePrintLine } from './summary-line.js';
 
 /** The four text columns of one frame's line. */
 export interface FrameSummary {
@@ -481,32 +481,4 @@ function arpInfo(
   }
 }
 
-// --- the line -------------------------------------------------------------------------------
-
-/**
- * A relative time as tshark prints it: seconds with `decimals` digits (6 for microsecond
- * captures, 9 for nanosecond ones), truncated, with a minus sign when the frame is earlier than
- * the first one.
- */
-export function formatRelativeTime(relNs: bigint, decimals = 6): string {
-  const neg = relNs < 0n;
-  const abs = neg ? -relNs : relNs;
-  const secs = abs / 1_000_000_000n;
-  const frac = abs % 1_000_000_000n;
-  const d = Math.max(0, Math.min(9, decimals));
-  const fracStr = d === 0 ? '' : `.${(frac / 10n ** BigInt(9 - d)).toString().padStart(d, '0')}`;
-  return `${neg ? '-' : ''}${secs}${fracStr}`;
-}
-
-/**
- * One `tshark -P` line: number right-aligned in 5, time right-aligned in 10, source right-aligned
- * in 12, " → ", destination left-aligned in 12, then protocol, frame length and Info separated by
- * single spaces (tshark's print_columns()). Every text column is sanitised.
- */
-export function formatPrintLine(no: number, relTimeNs: bigint, s: FrameSummary, length: number, decimals = 6): string {
-  const num = String(no).padStart(5, ' ');
-  const time = formatRelativeTime(relTimeNs, decimals).padStart(10, ' ');
-  const src = sanitize(s.src).padStart(12, ' ');
-  const dst = sanitize(s.dst).padEnd(12, ' ');
-  return `${num} ${time} ${src} \u2192 ${dst} ${sanitize(s.protocol)} ${length} ${sanitize(s.info)}`;
-}
+// --- the line: see summary-line.ts ---------------------------------------------------------
