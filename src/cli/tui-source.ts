@@ -719,7 +719,7 @@ export async function openTui(opts: RunOptions, io: CliIo): Promise<number> {
     source.close();
     throw source.inputError();
   }
-  const handle = await startTui(source, { input, output: io.stdout, follow: isStream });
+  const handle = await startTui(source, { input, output: io.stdout, follow: isStream, colour: opts.color });
   const onSignal = (): void => handle.quit();
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);

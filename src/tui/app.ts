@@ -45,6 +45,8 @@ export interface TuiIo {
   output: NodeJS.WritableStream;
   /** Start following the input's end (a stream). */
   follow?: boolean;
+  /** Colours (false for NO_COLOR / --no-color: bold, underline and inverse only). */
+  colour?: boolean;
 }
 
 /** Rows the filter scan saw for its matches (the source keeps rows only near the selection). */
@@ -88,6 +90,9 @@ export class App {
   private message = '';
   private messageIsError = false;
   private follow: boolean;
+  private readonly colour: boolean;
+  private helpVp: Viewport = START;
+  private readonly helpText = helpLines();
   private lastSearch = '';
   private searchAbort: { aborted: boolean } | null = null;
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
@@ -101,6 +106,7 @@ export class App {
     io: TuiIo,
   ) {
     this.follow = Boolean(io.follow);
+    this.colour = io.colour !== false;
     this.screen = blessed.screen({
       input: io.input as unknown as NodeJS.ReadStream,
       output: io.output as unknown as NodeJS.WriteStream,
@@ -121,7 +127,7 @@ export class App {
         tags: true,
         wrap: false,
         border: { type: 'line' },
-        style: { border: { fg: WIDGET.border }, label: { fg: WIDGET.label } },
+        style: this.colour ? { border: { fg: WIDGET.border }, label: { fg: WIDGET.label } } : { border: {} },
         mouse: true,
         clickable: true,
       } as Widgets.BoxOptions);
@@ -134,7 +140,7 @@ export class App {
       hex: box(TITLES.hex),
     };
     this.verdict = blessed.box({ parent: this.screen, tags: true, wrap: false } as Widgets.BoxOptions);
-    this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: { fg: WIDGET.status.fg, bg: WIDGET.status.bg } } as Widgets.BoxOptions);
+    this.status = blessed.box({ parent: this.screen, tags: true, wrap: false, style: this.colour ? { fg: WIDGET.status.fg, bg: WIDGET.status.bg } : { inverse: true } } as Widgets.BoxOptions);
     this.overlay = blessed.box({
       parent: this.screen,
       tags: true,
@@ -145,7 +151,7 @@ export class App {
       width: '100%',
       height: '100%-1',
       border: { type: 'line' },
-      style: { fg: WIDGET.overlay.fg, bg: WIDGET.overlay.bg, border: { fg: WIDGET.overlay.border } },
+      style: this.colour ? { fg: WIDGET.overlay.fg, bg: WIDGET.overlay.bg, border: { fg: WIDGET.overlay.border } } : {},
     } as Widgets.BoxOptions);
     for (const p of PANES) this.bindMouse(p);
     this.layout();
@@ -185,6 +191,10 @@ export class App {
   /** Quit from outside (a signal). */
   quit(err?: unknown): void {
     this.done?.(err);
+  }
+
+  private tag(l: Line, cursor = false): string {
+    return tagLine(l, cursor, this.colour);
   }
 
   private guard(fn: () => void): void {
@@ -376,7 +386,13 @@ export class App {
     }
     if (this.helpOpen) {
       if (action === 'help' || action === 'escape') this.closeOverlay();
-      else if (action === 'up' || action === 'down' || action === 'pageUp' || action === 'pageDown') this.overlay.scroll(action === 'up' ? -1 : action === 'down' ? 1 : action === 'pageUp' ? -10 : 10);
+      else {
+        const h = Math.max(1, (this.overlay.height as number) - 2);
+        const n = this.helpText.length;
+        if (action === 'up' || action === 'down') this.helpVp = scroll(this.helpVp, n, h, action === 'up' ? -1 : 1);
+        else if (action === 'pageUp' || action === 'pageDown') this.helpVp = scroll(this.helpVp, n, h, action === 'pageUp' ? -h : h);
+        else if (action === 'home' || action === 'end') this.helpVp = scroll(this.helpVp, n, h, action === 'home' ? -n : n);
+      }
       this.requestRender();
       return;
     }
@@ -730,8 +746,9 @@ export class App {
 
   private openHelp(): void {
     this.helpOpen = true;
-    this.overlay.setLabel(' Help ');
-    this.overlay.setContent(helpLines().map((l) => tagLine(l)).join('\n'));
+    this.overlay.setLabel(' Help (↑↓ PgUp PgDn scroll) ');
+    this.helpVp = START;
+    this.stats?.hide();
     this.overlay.show();
     this.overlay.setFront();
   }
@@ -834,7 +851,7 @@ export class App {
 
   private paneContent(lines: Line[], vp: Viewport, w: number, h: number, cursor: boolean): string {
     const out: string[] = [];
-    for (let i = vp.top; i < Math.min(lines.length, vp.top + h); i++) out.push(tagLine(clip(lines[i]!, w), cursor && i === vp.cursor));
+    for (let i = vp.top; i < Math.min(lines.length, vp.top + h); i++) out.push(this.tag(clip(lines[i]!, w), cursor && i === vp.cursor));
     return out.join('\n');
   }
 
@@ -843,7 +860,7 @@ export class App {
     const st = this.source.status();
     for (const p of PANES) {
       const b = this.boxes[p];
-      (b.style as { border: { fg: string } }).border.fg = p === this.focus ? WIDGET.focusBorder : WIDGET.border;
+      (b.style as { border: { fg?: string; bold?: boolean } }).border.fg = this.colour ? (p === this.focus ? WIDGET.focusBorder : WIDGET.border) : undefined;
     }
     // The focused pane's title is marked in text too (no colour needed to see it).
     const title = (p: PaneName, rest: string): string => ` ${p === this.focus ? '● ' : ''}${TITLES[p]}${rest} `;
@@ -853,12 +870,12 @@ export class App {
       const h = this.listHeight();
       const count = this.listCount();
       this.listVp = moveTo(this.listVp, count, h, this.listVp.cursor);
-      const lines = [tagLine(clip(headerLine(w), w))];
+      const lines = [this.tag(clip(headerLine(w), w))];
       for (let pos = this.listVp.top; pos < Math.min(count, this.listVp.top + h); pos++) {
         const i = this.frameAt(pos);
-        lines.push(tagLine(clip(rowLine(i, this.rowOf(i), this.source.fate(i), w), w), pos === this.listVp.cursor));
+        lines.push(this.tag(clip(rowLine(i, this.rowOf(i), this.source.fate(i), w), w), pos === this.listVp.cursor));
       }
-      if (count === 0) lines.push(tagLine([seg(this.view ? (this.view.done ? 'no packet matches the filter' : 'filtering ...') : st.indexDone ? 'the capture has no packets' : 'reading ...', 'dim')]));
+      if (count === 0) lines.push(this.tag([seg(this.view ? (this.view.done ? 'no packet matches the filter' : 'filtering ...') : st.indexDone ? 'the capture has no packets' : 'reading ...', 'dim')]));
       this.boxes.list.setContent(lines.join('\n'));
       const filt = this.view ? `  filter: ${this.view.filter.text} (${this.view.indices.length} of ${this.view.scanned}${this.view.done ? '' : '+'})` : '';
       this.boxes.list.setLabel(title('list', ` ${this.source.count()}${st.indexDone ? '' : '+'} · ${this.source.name}${filt}${this.follow ? ' · following' : ''}`));
@@ -868,7 +885,7 @@ export class App {
       this.selected >= 0
         ? verdictLines(this.selected, this.rowOf(this.selected), this.trace, st.busy)
             .slice(0, 3)
-            .map((l) => tagLine(clip(l, (this.verdict.width as number) || 80)))
+            .map((l) => this.tag(clip(l, (this.verdict.width as number) || 80)))
             .join('\n')
         : '',
     );
@@ -886,7 +903,7 @@ export class App {
       );
       const lines = win.map((i) => nodeLine(this.tree[i]!, this.collapsed.has(i), i === opNode, w, this.collapsed.has(i) ? subtreeMarks(this.tree, i) : [], indent));
       const vp = { cursor: this.pathVp.cursor - this.pathVp.top, top: 0 };
-      this.boxes.path.setContent(this.trace ? this.paneContent(lines, vp, w, h, this.focus === 'path') : tagLine([seg(this.selected >= 0 ? 'simulating ...' : '', 'dim')]));
+      this.boxes.path.setContent(this.trace ? this.paneContent(lines, vp, w, h, this.focus === 'path') : this.tag([seg(this.selected >= 0 ? 'simulating ...' : '', 'dim')]));
       this.boxes.path.setLabel(title('path', this.trace ? ` (${this.trace.path.length} calls)${indent.base ? ` · from depth ${indent.base}` : ''}` : ''));
     }
     // skb ruler and op list.
@@ -900,7 +917,7 @@ export class App {
         const room = h - ruler.length;
         const list = opListLines(ops, this.skbStep);
         const lv = room > 0 ? center(list.length, room, this.skbStep) : START;
-        content = [...ruler.map((l) => tagLine(clip(l, w))), ...(room > 0 && ops.length ? list.slice(lv.top, lv.top + room).map((l) => tagLine(clip(l, w))) : [])].join('\n');
+        content = [...ruler.map((l) => this.tag(clip(l, w))), ...(room > 0 && ops.length ? list.slice(lv.top, lv.top + room).map((l) => this.tag(clip(l, w))) : [])].join('\n');
       }
       this.boxes.skb.setContent(content);
       this.boxes.skb.setLabel(title('skb', this.trace?.skbOps.length ? ` op ${this.skbStep + 1}/${this.trace.skbOps.length} (← →)` : ''));
@@ -938,7 +955,12 @@ export class App {
         const progress = [st.error ? `input error: ${st.error}` : '', st.busy, st.indexDone ? '' : `reading ${st.indexed}`, `simulated ${st.simulated}/${this.source.count()}`, st.host].filter(Boolean).join(' · ');
         line = [seg(` ${progress} │ ${KEY_HINT}`)];
       }
-      this.status.setContent(tagLine(clip(line, w)));
+      this.status.setContent(this.tag(clip(line, w)));
+    }
+    if (this.helpOpen) {
+      const h = Math.max(1, (this.overlay.height as number) - 2);
+      const w = Math.max(1, (this.overlay.width as number) - 2);
+      this.overlay.setContent(this.paneContent(this.helpText, { cursor: -1, top: this.helpVp.top }, w, h, false));
     }
     if (this.helpOpen || this.statsOpen) this.overlay.setFront();
     this.screen.render();

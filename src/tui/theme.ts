@@ -87,22 +87,25 @@ export function escapeTags(s: string): string {
   return s.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
 }
 
-function openTags(l: Look, inverse: boolean): string {
+function openTags(l: Look, inverse: boolean, colour: boolean): string {
   let t = '';
-  if (l.fg) t += `{${l.fg}-fg}`;
-  if (l.bg) t += `{${l.bg}-bg}`;
+  if (colour && l.fg) t += `{${l.fg}-fg}`;
+  if (colour && l.bg) t += `{${l.bg}-bg}`;
   if (l.bold) t += '{bold}';
   if (l.underline) t += '{underline}';
   if (inverse) t += '{inverse}';
   return t;
 }
 
-/** A styled line as a blessed tag string. `cursor` shows the whole line in inverse video. */
-export function tagLine(line: Line, cursor = false): string {
+/**
+ * A styled line as a blessed tag string. `cursor` shows the whole line in inverse video.
+ * `colour` false (NO_COLOR, --no-color) keeps bold, underline and inverse and drops the colours.
+ */
+export function tagLine(line: Line, cursor = false, colour = true): string {
   let out = '';
   for (const s of line) {
     if (!s.text) continue;
-    const open = openTags(lookOf(s.style), cursor);
+    const open = openTags(lookOf(s.style), cursor, colour);
     out += open ? `${open}${escapeTags(s.text)}{/}` : escapeTags(s.text);
   }
   return out;

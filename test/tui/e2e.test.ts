@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelFixtures, repoRoot } from '../support/simulate.js';
 import { ensureDist } from './dist.js';
 
-const SERVER = `skbtrace-e2e-${process.pid}`;
+// One tmux server per test: a server whose last session was killed exits asynchronously, and a
+// new session started meanwhile would find it dying ("server exited unexpectedly").
+let SERVER = '';
+const servers: string[] = [];
+function newServer(): void {
+  SERVER = `skbtrace-e2e-${process.pid}-${servers.length}`;
+  servers.push(SERVER);
+}
 const SESSION = 'tui';
 const fixture = join(kernelFixtures, 'icmp-echo');
 
@@ -54,7 +61,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
-  spawnSync('tmux', ['-L', SERVER, 'kill-server']);
+  for (const s of servers) spawnSync('tmux', ['-L', s, 'kill-server']);
 });
 
 describe('the terminal UI in tmux', () => {
@@ -66,6 +73,7 @@ describe('the terminal UI in tmux', () => {
       'stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo)$" | tr "\\n" " "; echo',
       'sleep 60',
     ].join('; ');
+    newServer();
     try {
       tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', 'sh', '-c', cmd);
 
@@ -134,7 +142,7 @@ describe('the terminal UI in tmux', () => {
       expect(s).toMatch(/(^|\s)echo(\s|$)/m);
       expect(s).not.toContain('Packets 2');
     } finally {
-      spawnSync('tmux', ['-L', SERVER, 'kill-session', '-t', SESSION]);
+      spawnSync('tmux', ['-L', SERVER, 'kill-server']);
     }
   }, 90_000);
 
@@ -149,6 +157,7 @@ describe('the terminal UI in tmux', () => {
       'stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo)$" | tr "\\n" " "; echo',
       'sleep 60',
     ].join('; ');
+    newServer();
     try {
       tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', cmd);
       const s = await waitFor(/Packets 1 ·/, 'the one whole frame');
@@ -161,7 +170,7 @@ describe('the terminal UI in tmux', () => {
       expect(after).toMatch(/(^|\s)icanon(\s|$)/m);
       expect(after).not.toContain('Packets 1');
     } finally {
-      spawnSync('tmux', ['-L', SERVER, 'kill-session', '-t', SESSION]);
+      spawnSync('tmux', ['-L', SERVER, 'kill-server']);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
