@@ -77,7 +77,8 @@ export interface SourceOptions {
   name: string;
   /** A file path, or null for a stream (`chunks`). */
   path: string | null;
-  chunks: AsyncIterable<Uint8Array>;
+  /** The bytes; a function is called once the file is open (so a missing file fails first). */
+  chunks: AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);
   profile: HostProfile | undefined;
   limit: number;
   drainNs: bigint;
@@ -162,7 +163,7 @@ export class CaptureTraceSource implements TraceSource {
     this.hostNote = opts.profile ? `host: ${opts.profile.name ?? 'profile'}` : '';
     this.ready = new Promise((r) => (this.readyResolve = r));
     if (this.path !== null) this.fd = openSync(this.path, 'r');
-    void this.index(opts.chunks);
+    void this.index(typeof opts.chunks === 'function' ? opts.chunks() : opts.chunks);
   }
 
   // ---- TraceSource ----------------------------------------------------------------------------
@@ -393,16 +394,18 @@ export class CaptureTraceSource implements TraceSource {
         }
         fileOff += chunk.length;
         if (keepBlock && rows.length) this.storeBlock(block, rows.slice());
+        // Record a problem before anyone waiting on `ready` looks (leaving the loop awaits the
+        // stream's return(), which would let them run first).
+        if (err !== undefined) this.fail(err);
         this.readyResolve();
         this.notify();
         this.pump();
-        if (err !== undefined) throw err;
+        if (err !== undefined) break outer;
         if (this.n >= this.limit) break outer;
       }
-      if (this.n < this.limit && !this.closed) parser.finish();
+      if (this.n < this.limit && !this.closed && this.captureError === undefined) parser.finish();
     } catch (e) {
-      this.captureError = e;
-      this.error = errorLine(e, this.name)?.replace(/^skbtrace: /, '') ?? (e as Error).message;
+      this.fail(e);
     } finally {
       flushBlock();
       this.indexDone = true;
@@ -410,6 +413,11 @@ export class CaptureTraceSource implements TraceSource {
       this.notify();
       this.pump();
     }
+  }
+
+  private fail(e: unknown): void {
+    this.captureError ??= e;
+    this.error ??= errorLine(e, this.name)?.replace(/^skbtrace: /, '') ?? (e as Error).message;
   }
 
   private addFrame(f: CapturedFrame, chunk: Uint8Array, fileOff: number): void {
@@ -707,7 +715,7 @@ export async function openTui(opts: RunOptions, io: CliIo): Promise<number> {
   const source = new CaptureTraceSource({
     name: isStream ? '(stdin)' : opts.file,
     path: isStream ? null : opts.file,
-    chunks: isStream ? io.stdin : openCaptureFile(opts.file),
+    chunks: isStream ? io.stdin : () => openCaptureFile(opts.file),
     profile,
     limit: opts.count ?? Infinity,
     drainNs: BigInt(Math.round(opts.drainMs * 1e6)),

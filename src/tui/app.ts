@@ -902,6 +902,9 @@ export class App {
         w,
       );
       const lines = win.map((i) => nodeLine(this.tree[i]!, this.collapsed.has(i), i === opNode, w, this.collapsed.has(i) ? subtreeMarks(this.tree, i) : [], indent));
+      if (this.trace && this.trace.path.length === 0) {
+        lines.push([seg(this.trace.frame.role === 'rx' ? 'No kernel function ran in this frame\'s window.' : 'Nothing ran: this frame was not fed to the receive path (see the verdict above).', 'dim')]);
+      }
       const vp = { cursor: this.pathVp.cursor - this.pathVp.top, top: 0 };
       this.boxes.path.setContent(this.trace ? this.paneContent(lines, vp, w, h, this.focus === 'path') : this.tag([seg(this.selected >= 0 ? 'simulating ...' : '', 'dim')]));
       this.boxes.path.setLabel(title('path', this.trace ? ` (${this.trace.path.length} calls)${indent.base ? ` · from depth ${indent.base}` : ''}` : ''));

@@ -17,7 +17,9 @@ import { WIDGET, escapeTags } from './theme.js';
 type Blessed = Pick<typeof BlessedNs, 'screen' | 'box'>;
 type Contrib = typeof ContribNs;
 
-const BAR_WIDTH = 14;
+/** Bars are as wide as the longest reason shown, within these bounds. */
+const BAR_MIN = 6;
+const BAR_MAX = 22;
 const RING = 'RX ring occupancy (descriptors in use) by packet';
 const SOCKS = 'Socket receive queues (skbs) by packet';
 const MEMORY = 'Allocations and frees (running totals) by packet';
@@ -79,7 +81,7 @@ export class StatsScreen {
     const border = { type: 'line', fg: WIDGET.chart.border } as unknown as Widgets.Border;
     const boxBorder = { type: 'line' } as Widgets.Border;
     this.title = blessed.box({ ...r.title, tags: true, wrap: false } as Widgets.BoxOptions);
-    this.drops = contrib.bar({ ...r.drops, label: ' Drops by reason ', border, barWidth: BAR_WIDTH, barSpacing: 2, xOffset: 1, maxHeight: 10, barBgColor: WIDGET.chart.bar, barFgColor: WIDGET.chart.text, labelColor: WIDGET.chart.text });
+    this.drops = contrib.bar({ ...r.drops, label: ' Drops by reason ', border, barWidth: BAR_MIN, barSpacing: 2, xOffset: 1, maxHeight: 10, barBgColor: WIDGET.chart.bar, barFgColor: WIDGET.chart.text, labelColor: WIDGET.chart.text });
     this.legend = blessed.box({ ...r.legend, tags: true, wrap: false, label: ' Drop reasons ', border: boxBorder, style: { border: { fg: WIDGET.border } } } as Widgets.BoxOptions);
     this.calls = contrib.table({ ...r.calls, label: ' Hits per kernel function ', border, keys: false, interactive: false, fg: WIDGET.table.fg, columnSpacing: 2, columnWidth: [30, 8, Math.max(10, r.calls.width - 44)] });
     const line = (rect: Rect, label: string): ContribNs.LineChart =>
@@ -124,8 +126,14 @@ export class StatsScreen {
   private draw(): void {
     const st = this.source.status();
     const width = (this.drops.width as number) - 4;
-    const maxBars = Math.max(1, Math.floor(width / (BAR_WIDTH + 2)));
-    const v = statsView(this.source.stats(), { total: this.source.count(), done: st.indexDone && st.simulated >= this.source.count(), barWidth: BAR_WIDTH, maxBars, maxCalls: Math.max(3, (this.calls.height as number) - 4) });
+    const snap = this.source.stats();
+    const reasons = Object.keys(snap.drops);
+    let barWidth = Math.min(BAR_MAX, Math.max(BAR_MIN, ...reasons.map((r) => r.length)));
+    // Narrower bars (with cut titles, the legend has them whole) rather than fewer than three.
+    if (reasons.length >= 3 && Math.floor(width / (barWidth + 2)) < 3) barWidth = Math.max(BAR_MIN, Math.floor(width / 3) - 2);
+    (this.drops as unknown as { options: { barWidth: number } }).options.barWidth = barWidth;
+    const maxBars = Math.max(1, Math.floor(width / (barWidth + 2)));
+    const v = statsView(snap, { total: this.source.count(), done: st.indexDone && st.simulated >= this.source.count(), barWidth, maxBars, maxCalls: Math.max(3, (this.calls.height as number) - 4) });
     this.title.setContent(`{bold}${escapeTags(v.title)}{/}  ${escapeTags(v.fateLine)}   {gray-fg}s/Esc: back  q: quit{/}`);
     this.drops.setData(v.dropBars.data.length ? v.dropBars : { titles: ['none'], data: [0] });
     this.legend.setContent(v.dropLegend.map(escapeTags).join('\n'));
