@@ -25,6 +25,7 @@ const EXAMPLES: [string, string][] = [
   ['skbtrace capture.pcap -V --host-profile host.json', 'simulate the host described in host.json (kernel-oracle format)'],
   ['skbtrace capture.pcap -V --host 192.0.2.10/24 --mac 02:00:00:00:00:0a', 'simulate this address instead of inferring it'],
   ['skbtrace capture.pcap -T ndjson -w replies.pcap', 'traces as NDJSON, the host\'s replies to a pcap'],
+  ['skbtrace capture.pcap --merge explained.pcapng', 'input and replies in one pcapng, each frame commented with its kernel path (open it in Wireshark)'],
   ['skbtrace big.pcap --stats', 'simulate everything, print counts per function and drop reason'],
   ['tcpdump -w - -i eth0 | skbtrace - -P -c 10', 'read from standard input, stop after 10 frames'],
 ];
@@ -55,6 +56,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     .option('format', { alias: 'T', type: 'string', choices: ['json', 'ndjson'], describe: 'print the per-frame traces as JSON or NDJSON (schema: docs/trace-schema.md)', requiresArg: true })
     .option('stats', { type: 'boolean', describe: 'simulate the whole capture; print calls per kernel function, drops per reason, alloc/free balance', default: false })
     .option('write', { alias: 'w', type: 'string', describe: 'write the frames the simulated host sent to FILE (.pcapng: pcapng, else pcap)', requiresArg: true })
+    .option('merge', { type: 'string', describe: 'write a pcapng with the input and the replies interleaved in time, each with a comment (path summary, drop reasons), direction and packet id', requiresArg: true })
     .option('count', { alias: 'c', type: 'number', describe: 'stop after N frames', requiresArg: true })
     .option('host-profile', { type: 'string', describe: 'the simulated host, as a kernel-oracle host.json', requiresArg: true })
     .option('host', { type: 'string', describe: "the host's IPv4 address (a.b.c.d[/len]), instead of inferring it", requiresArg: true })
@@ -121,6 +123,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     format: args['format'] as 'json' | 'ndjson' | undefined,
     stats: Boolean(args['stats']),
     write: args['write'] as string | undefined,
+    merge: args['merge'] as string | undefined,
     count,
     hostProfile: args['host-profile'] as string | undefined,
     host: args['host'] as string | undefined,
@@ -134,7 +137,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   }
 
   // The default in a terminal: the interactive UI, loaded lazily so batch runs never load blessed.
-  const batch = opts.print || opts.verbose || opts.format !== undefined || opts.stats || opts.write !== undefined;
+  const batch = opts.print || opts.verbose || opts.format !== undefined || opts.stats || opts.write !== undefined || opts.merge !== undefined;
   try {
     if (stdoutIsTTY && !batch) return await (await import('./tui-source.js')).openTui(opts, { stdout, stderr, stdin, stdoutIsTTY });
     return await run(opts, { stdout, stderr, stdin, stdoutIsTTY });

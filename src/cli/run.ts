@@ -8,6 +8,7 @@ import { openCaptureFile, readCaptureBatches, createCaptureWriter, formatForPath
 import { createSummaryContext, formatPrintLine, printLineMaxBytes, summarizeFrame, tsDecimals, writePrintLine } from '../output/summary.js';
 import { formatTraceDetail } from '../output/text.js';
 import { ByteSink, writeTrace } from '../output/json.js';
+import { createMergeWriter, type MergeWriter } from '../output/merge.js';
 import { Session } from '../replay/session.js';
 import { parseProfile, defaultProfile, isIPv4, type HostProfile, ProfileError } from '../replay/profile.js';
 import { inferHost } from '../replay/infer.js';
@@ -24,6 +25,7 @@ export interface RunOptions {
   format: 'json' | 'ndjson' | undefined;
   stats: boolean;
   write: string | undefined;
+  merge: string | undefined;
   count: number | undefined;
   hostProfile: string | undefined;
   host: string | undefined;
@@ -85,7 +87,10 @@ const replySummary = (h: string): string => {
 };
 
 export async function run(opts: RunOptions, io: CliIo): Promise<number> {
-  const simulate = opts.verbose || opts.format !== undefined || opts.stats || opts.write !== undefined;
+  const simulate = opts.verbose || opts.format !== undefined || opts.stats || opts.write !== undefined || opts.merge !== undefined;
+  // pcapng outputs carry per-frame comments (path summary, drop reasons), so they need traces.
+  const writePcapng = opts.write !== undefined && formatForPath(opts.write) === 'pcapng';
+  const fullTraces = opts.verbose || opts.format !== undefined || opts.merge !== undefined || writePcapng;
   const profile = simulate ? loadProfile(opts) : undefined;
   // -P alone reads in smaller chunks: the reader hands out a whole chunk's frames at once, and with
   // 1 MiB chunks (~10k frames) each young-generation GC found a batch still alive and promoted it
@@ -105,6 +110,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   // Per-conversation state (TCP relative sequence numbers), as tshark keeps it.
   const summaryCtx = createSummaryContext();
   let writer: CaptureWriter | undefined;
+  let merge: MergeWriter | undefined;
   let session: Session | undefined;
   let first: bigint | undefined;
   let n = 0;
@@ -113,6 +119,13 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
 
   const emit = async (t: PacketTrace | null, summary: string): Promise<void> => {
     if (!t) return;
+    if (merge || writePcapng) for (const r of t.replies) if (!r.summary) r.summary = replySummary(r.data);
+    if (merge) await merge.trace(t);
+    if (writer && writePcapng) {
+      for (const r of t.replies) {
+        await writer.write({ tsNs: BigInt(r.tsNs), data: Buffer.from(r.data, 'hex'), direction: 'out', packetId: BigInt(t.frame.index + 1), comment: `reply to frame ${t.frame.index + 1}: ${r.summary}` });
+      }
+    }
     let w: Promise<void> | undefined;
     if (opts.format !== undefined) {
       if (opts.format === 'json') sink.ascii(jsonCount++ === 0 ? '[' : ',');
@@ -131,9 +144,10 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   const startSession = (p: HostProfile): void => {
     session = new Session({
       profile: p,
-      record: opts.stats ? 'aggregate' : opts.verbose || opts.format ? 'full' : 'none',
+      record: fullTraces ? 'full' : opts.stats ? 'aggregate' : 'none',
       drainNs: BigInt(opts.drainMs) * 1_000_000n,
-      onReply: writer ? (r) => void writer!.write({ tsNs: r.tsNs, data: r.data, direction: 'out' }) : undefined,
+      // A pcap gets the replies as they leave the TX ring; a pcapng gets them with their traces.
+      onReply: writer && !writePcapng ? (r) => void writer!.write({ tsNs: r.tsNs, data: r.data }) : undefined,
     });
   };
 
@@ -165,6 +179,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
     return simulated(session, f, line);
   };
   const simulated = async (s: Session, f: CapturedFrame, line: string): Promise<void> => {
+    if (merge) await merge.input(f);
     const prev = s.push(f);
     if (prev) await emit(prev, pendingSummary);
     pendingSummary = line;
@@ -176,6 +191,13 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
         writer = createCaptureWriter(opts.write, { format: formatForPath(opts.write), linkType: 1 });
       } catch (e) {
         throw new CliError(`skbtrace: ${opts.write}: cannot write: ${(e as Error).message}`, EXIT_USAGE);
+      }
+    }
+    if (opts.merge !== undefined) {
+      try {
+        merge = createMergeWriter(opts.merge);
+      } catch (e) {
+        throw new CliError(`skbtrace: ${opts.merge}: cannot write: ${(e as Error).message}`, EXIT_USAGE);
       }
     }
     if (simulate && profile) startSession(profile);
@@ -226,5 +248,8 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
     const w = writer;
     writer = undefined;
     if (w) await w.close();
+    const m = merge;
+    merge = undefined;
+    if (m) await m.close();
   }
 }

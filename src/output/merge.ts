@@ -15,7 +15,7 @@ import type { PacketTrace } from '../trace/model.js';
 const PLUMBING = /^(e1000_|napi_|__napi|net_rx_action|handle_softirqs|gro_|dev_gro|netif_receive_skb_list_internal|__netif_receive_skb_list|skb_|__skb|kfree_skb|consume_skb|sk_skb_reason_drop|__kfree_skb|kmalloc|__alloc_skb|alloc_skb|kfree_skbmem|skb_release|call_timer_fn|__run_timers|run_timer_softirq)/;
 
 /** One line: the distinct kernel functions, in call order, that tell what happened. */
-export function pathSummary(t: PacketTrace, max = 12): string {
+export function pathSummary(t: PacketTrace, max = 40): string {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const n of t.path) {

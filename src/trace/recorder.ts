@@ -68,6 +68,9 @@ export class Recorder implements CallSink {
   // --- calls -------------------------------------------------------------------------------
 
   enter(info: KfuncInfo): void {
+    // Calls are counted in every mode (one increment), so --stats works beside full traces; the
+    // boot (before the first frame: rings filled, protocols registered) is not counted.
+    if (this.aggFrames > 0) this.callCounts[info.id] = (this.callCounts[info.id] ?? 0) + 1;
     const t = this.cur;
     if (t !== null) {
       this.stackAt.push(t.path.length);
@@ -81,7 +84,6 @@ export class Recorder implements CallSink {
       t.path.push(node);
     } else {
       this.stackAt.push(-1);
-      if (this.mode === 'aggregate') this.callCounts[info.id] = (this.callCounts[info.id] ?? 0) + 1;
     }
     this.stack.push(info);
   }
@@ -140,14 +142,14 @@ export class Recorder implements CallSink {
     if (t !== null) t.frees.push({ skb, fn, reason, via, at: this.at() });
     if (reason !== 'SKB_CONSUMED') {
       if (t !== null) t.drops.push({ skb, reason, fn, at: this.at() });
-      else this.aggDrops.set(reason, (this.aggDrops.get(reason) ?? 0) + 1);
+      this.aggDrops.set(reason, (this.aggDrops.get(reason) ?? 0) + 1);
     }
   }
 
   count(counter: string, n = 1): void {
     const t = this.cur;
     if (t !== null) t.counters[counter] = (t.counters[counter] ?? 0) + n;
-    else this.aggCounters.set(counter, (this.aggCounters.get(counter) ?? 0) + n);
+    this.aggCounters.set(counter, (this.aggCounters.get(counter) ?? 0) + n);
   }
 
   reply(data: Uint8Array, dev: string, tsNs: bigint): void {

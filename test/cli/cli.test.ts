@@ -183,3 +183,39 @@ describe('colour', () => {
     expect(r.out.includes('\u001b[')).toBe(true);
   });
 });
+
+describe('reply files read by tshark', () => {
+  const input = fx('icmp-echo', 'input.pcap');
+  const host = fx('icmp-echo', 'host.json');
+  const tshark = (args: string[]) => spawnSync('tshark', args, { encoding: 'utf8' });
+  it('--merge: input and replies interleaved, commented, with direction and packet ids; no expert errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skbtrace-merge-'));
+    const m = join(dir, 'm.pcapng');
+    expect(sk([input, '--merge', m, '--host-profile', host]).code).toBe(0);
+    const rows = tshark(['-r', m, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'frame.packet_flags_direction', '-e', 'frame.comment', '-e', '_ws.col.Protocol'])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => l.split('|'));
+    expect(rows.map((r) => [r[1], r[3]])).toEqual([
+      ['0x00000001', 'ARP'],
+      ['0x00000002', 'ARP'],
+      ['0x00000001', 'ICMP'],
+      ['0x00000002', 'ICMP'],
+    ]);
+    expect(rows[0]![2]).toContain('arp_process');
+    expect(rows[1]![2]).toMatch(/^reply to frame 1: .*ARP 42 192\.0\.2\.10 is at/);
+    expect(rows[2]![2]).toContain('icmp_rcv');
+    const expert = tshark(['-r', m, '-q', '-z', 'expert,error']).stdout;
+    expect(expert).not.toMatch(/Errors \(\d+\)/);
+  });
+  it('-w FILE.pcapng: the replies with comments; -w FILE.pcap: the same frames', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skbtrace-w2-'));
+    expect(sk([input, '-w', join(dir, 'r.pcapng'), '--host-profile', host]).code).toBe(0);
+    expect(sk([input, '-w', join(dir, 'r.pcap'), '--host-profile', host]).code).toBe(0);
+    const a = tshark(['-r', join(dir, 'r.pcapng'), '-T', 'fields', '-e', 'frame.comment', '-e', 'frame.len']).stdout.trim().split('\n');
+    expect(a).toHaveLength(2);
+    expect(a[1]).toMatch(/^reply to frame 2: 192\.0\.2\.10 → 192\.0\.2\.1 ICMP 98 Echo \(ping\) reply.*\t98$/);
+    const b = tshark(['-r', join(dir, 'r.pcap'), '-T', 'fields', '-e', 'frame.len', '-e', 'frame.protocols']).stdout.trim().split('\n');
+    expect(b).toEqual(['42\teth:ethertype:arp', '98\teth:ethertype:ip:icmp:data']);
+  });
+});
