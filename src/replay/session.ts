@@ -89,7 +89,16 @@ export class Session {
    * (null for the first frame, and in aggregate mode).
    */
   push(f: CapturedFrame): PacketTrace | null {
-    return this.attached(() => {
+    const prevSink = setCallSink(this.recorder);
+    try {
+      return this.pushAttached(f);
+    } finally {
+      setCallSink(prevSink);
+    }
+  }
+
+  private pushAttached(f: CapturedFrame): PacketTrace | null {
+    {
       const net = this.host.net;
       if (!this.booted) {
         net.clock.bootNs = f.tsNs;
@@ -107,7 +116,7 @@ export class Session {
         else this.cpuWakeAt ??= this.cpuFreeAt;
       }
       return prev;
-    });
+    }
   }
 
   /** After the last frame: run timers and pending work for the drain period; return the last trace. */
