@@ -215,7 +215,7 @@ export class App {
   private layout(): void {
     const W = Math.max(40, this.screen.width as number);
     const H = Math.max(16, this.screen.height as number);
-    const rest = H - 4; // verdict (3) + status (1)
+    const rest = H - 5; // verdict (4) + status (1)
     const listH = Math.max(6, Math.round(rest * 0.32));
     const bottomH = Math.max(5, Math.round(rest * 0.22));
     const midH = Math.max(6, rest - listH - bottomH);
@@ -229,8 +229,8 @@ export class App {
       b.height = height;
     };
     place(this.boxes.list, 0, 0, W, listH);
-    place(this.verdict, listH, 1, W - 2, 3);
-    const midTop = listH + 3;
+    place(this.verdict, listH, 1, W - 2, 4);
+    const midTop = listH + 4;
     place(this.boxes.path, midTop, 0, leftW, midH);
     place(this.boxes.skb, midTop, leftW, rightW, skbH);
     place(this.boxes.memory, midTop + skbH, leftW, rightW, midH - skbH);
@@ -884,7 +884,7 @@ export class App {
     this.verdict.setContent(
       this.selected >= 0
         ? verdictLines(this.selected, this.rowOf(this.selected), this.trace, st.busy)
-            .slice(0, 3)
+            .slice(0, 4)
             .map((l) => this.tag(clip(l, (this.verdict.width as number) || 80)))
             .join('\n')
         : '',

@@ -16,6 +16,8 @@ import { BINDINGS, actionFor, helpLines } from '../../src/tui/keys.js';
 import { plain } from '../../src/tui/model/line.js';
 import { dropTrace, echoTrace, observedTrace, rows } from './canned.js';
 import { repoRoot } from '../support/simulate.js';
+import { WHY, whyDropped } from '../../src/tui/model/reasons.js';
+import { DROP_REASON_NAMES } from '../../src/kernel/include/net/dropreason.js';
 
 describe('filters', () => {
   const f = (s: string): Filter => {
@@ -67,6 +69,14 @@ describe('filters', () => {
     expect(searchTrace('UNHANDLED', rows[0]!, dropTrace, 0)).toBe(16);
     expect(searchTrace('Who has', rows[0]!, dropTrace, 0)).toBe(-2);
     expect(searchTrace('tcp_v4_rcv', rows[0]!, dropTrace, 0)).toBe(-1);
+  });
+});
+
+describe('drop reasons explained', () => {
+  it('names only reasons Linux 6.18 has (plus the NIC ring, which has no skb to free)', () => {
+    for (const r of Object.keys(WHY)) if (r !== 'RX_RING_FULL') expect(DROP_REASON_NAMES, r).toContain(r);
+    expect(whyDropped('SKB_DROP_REASON_NO_SOCKET')).toMatch(/port/);
+    expect(whyDropped('PSP_INPUT')).toBeUndefined();
   });
 });
 

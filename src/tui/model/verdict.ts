@@ -7,6 +7,7 @@ import type { FrameRow } from '../source.js';
 import { fateOf, shortReason } from './fate.js';
 import { clean, seg, type Line } from './line.js';
 import { replySummary } from './replies.js';
+import { whyDropped } from './reasons.js';
 
 export function verdictLines(index: number, row: FrameRow | undefined, t: PacketTrace | undefined, busy = ''): Line[] {
   const head = seg(`Frame ${index + 1}`, 'bold');
@@ -41,6 +42,8 @@ export function verdictLines(index: number, row: FrameRow | undefined, t: Packet
       } else {
         lines.push([head, seg(': DROPPED ', 'mark.drop'), seg(f.reason ?? '', 'error'), seg(' by the NIC: no free RX descriptor, no skb was built')]);
       }
+      const why = whyDropped(d?.reason ?? 'RX_RING_FULL');
+      if (why) lines.push([seg(`  why: ${why}`, 'warn')]);
       if (t.replies.length) lines.push([seg(`  and the host replied: ${t.replies.map(replySummary).join('; ')}`, 'mark.reply')]);
       break;
     }
