@@ -73,6 +73,7 @@ export class App {
   private helpOpen = false;
 
   private focus: PaneName = 'list';
+  private zoomed = false;
   private listVp: Viewport = START;
   private view: FilterView | null = null;
   private selected = -1;
@@ -228,6 +229,20 @@ export class App {
       b.width = width;
       b.height = height;
     };
+    if (this.zoomed) {
+      // The focused pane over everything but the status line.
+      for (const p of PANES) {
+        if (p === this.focus) {
+          place(this.boxes[p], 0, 0, W, H - 1);
+          this.boxes[p].show();
+        } else this.boxes[p].hide();
+      }
+      this.verdict.hide();
+      place(this.status, H - 1, 0, W, 1);
+      return;
+    }
+    for (const p of PANES) this.boxes[p].show();
+    this.verdict.show();
     place(this.boxes.list, 0, 0, W, listH);
     place(this.verdict, listH, 1, W - 2, 4);
     const midTop = listH + 4;
@@ -412,8 +427,13 @@ export class App {
       case 'prevPane': {
         const i = PANES.indexOf(this.focus);
         this.focus = PANES[(i + (a === 'nextPane' ? 1 : PANES.length - 1)) % PANES.length]!;
+        if (this.zoomed) this.layout();
         return;
       }
+      case 'zoom':
+        this.zoomed = !this.zoomed;
+        this.layout();
+        return;
       case 'left':
         this.skbStep = Math.max(0, this.skbStep - 1);
         return;

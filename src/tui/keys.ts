@@ -27,6 +27,7 @@ export type Action =
   | 'write'
   | 'request'
   | 'follow'
+  | 'zoom'
   | 'help'
   | 'escape'
   | 'quit';
@@ -61,6 +62,7 @@ export const BINDINGS: readonly Binding[] = [
   { action: 'write', keys: ['w'], label: 'w', help: 'write the simulated replies to a file (.pcap or .pcapng)' },
   { action: 'request', keys: ['r'], label: 'r', help: 'from a reply to its request, and from a request to its reply in the capture' },
   { action: 'follow', keys: ['S-f'], label: 'F', help: 'follow a growing input (stdin): keep the newest packet selected' },
+  { action: 'zoom', keys: ['z'], label: 'z', help: 'zoom: the focused pane fills the screen (z again: back)' },
   { action: 'help', keys: ['?', 'f1'], label: '?', help: 'this help' },
   { action: 'escape', keys: ['escape'], label: 'Esc', help: 'close a prompt, help or statistics; cancel a search' },
   { action: 'quit', keys: ['q', 'C-c'], label: 'q', help: 'quit (also Ctrl-C); the terminal is restored' },
@@ -78,7 +80,7 @@ export function actionFor(key: string): Action | undefined {
 export const PROMPT_KEYS = { accept: ['enter', 'return'], cancel: ['escape', 'C-c'], erase: ['backspace', 'C-h'], clear: ['C-u'] };
 
 /** The status line's reminder. */
-export const KEY_HINT = 'Tab pane  ↑↓ move  ←→ skb op  Enter expand  / search  f filter  g go to  s stats  w write  r request  ? help  q quit';
+export const KEY_HINT = 'Tab pane  ↑↓ move  ←→ skb op  Enter expand  / search  f filter  g go to  s stats  w write  r request  z zoom  ? help  q quit';
 
 export function helpLines(): Line[] {
   const lines: Line[] = [[seg('skbtrace: keys', 'header')], []];
