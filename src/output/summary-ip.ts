@@ -376,27 +376,19 @@ function dissectIcmp(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
 }
 
 /**
- * The echo table key of a request from `from` to `to` (ICMP version `icmp`, 4 or 6). Over IPv4
- * it is 7 UTF-16 code units (version, both addresses in 16-bit halves, id, seq): cheap to build
- * and hash for every echo frame. Over IPv6 it is text with '>' and '|', never 7 units long (an
- * IPv6 address alone has at least 2 characters, and the text carries both, '>', and 3 '|'-led
- * fields), so the two forms cannot meet.
+ * Request/response matching for echo: "(request in N)" on a reply whose request was seen. The key
+ * is the ICMP version (4 or 6), the addresses from requester to responder, id and sequence; over
+ * IPv4 the addresses go in as numbers, over IPv6 the key is text.
  */
-function echoKey(net: NetInfo, reverse: boolean, icmp: number, id: number, seq: number): string {
-  if (!net.v6) {
-    const from = reverse ? net.dst4 : net.src4;
-    const to = reverse ? net.src4 : net.dst4;
-    return String.fromCharCode(icmp, from >>> 16, from & 0xffff, to >>> 16, to & 0xffff, id, seq);
-  }
-  return reverse ? `${net.dst}>${net.src}|${icmp}|${id}|${seq}` : `${net.src}>${net.dst}|${icmp}|${id}|${seq}`;
-}
-
-/** Request/response matching for echo: "(request in N)" on a reply whose request was seen. */
 function echoTracking(c: Cols, ctx: Ctx, isRequest: boolean, isReply: boolean, icmp: number, id: number, seq: number, net: NetInfo): void {
   if (!ctx) return;
-  if (isRequest) ctx.rememberEchoRequest(echoKey(net, false, icmp, id, seq), ctx.frameNo);
+  const echo = ctx.echo;
+  if (isRequest) {
+    if (net.v6) echo.rememberString(`${net.src}>${net.dst}|${icmp}|${id}|${seq}`, ctx.frameNo);
+    else echo.remember4(icmp, net.src4, net.dst4, id, seq, ctx.frameNo);
+  }
   if (isReply) {
-    const req = ctx.echoRequestFrame(echoKey(net, true, icmp, id, seq));
+    const req = net.v6 ? echo.getString(`${net.dst}>${net.src}|${icmp}|${id}|${seq}`) : echo.get4(icmp, net.dst4, net.src4, id, seq);
     if (req !== undefined && req < ctx.frameNo) c.info += ` (request in ${req})`;
   }
 }
@@ -591,7 +583,7 @@ function dissectTcp(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
     const b: TcpEndpoint = net.v6 ? `${net.dst}:${dport}` : net.dst4 * 0x1_0000 + dport;
     let conv = ctx.tcpConversation(a, b);
     const prev = tcpFlow(conv, a);
-    if (syn && !hasAck && prev.base !== null && prev.base !== seq) conv = ctx.resetTcpConversation(a, b);
+    if (syn && !hasAck && prev.base !== null && prev.base !== seq) conv = ctx.resetTcpConversation(conv, a);
     fwd = tcpFlow(conv, a);
     rev = tcpFlow(conv, b);
     if (syn && !hasAck && (flags & TCPHDR_ECN3) === TCPHDR_ECN3) conv.accEcnSyn = true;

@@ -107,16 +107,20 @@ function digitCount(v: number): number {
 
 /** The last `n` decimal digits of non-negative safe integer `v`, zero-padded, at `pos`. */
 function writeDigits(out: Uint8Array, pos: number, v: number, n: number): number {
-  for (let i = pos + n - 1; i >= pos; i--) {
-    // Math.floor(v / 10) is exact for safe integers; the check is a belt for the braces.
-    let q = Math.floor(v / 10);
-    let r = v - q * 10;
-    if (r < 0) {
-      q--;
-      r += 10;
-    }
-    out[i] = 0x30 + r;
+  let i = pos + n - 1;
+  // Above int32 (rare) in doubles: Math.floor(v / 10) is exact below 2**53 (the rounding error
+  // of the division is at most 1/16 there, less than the 1/10 a digit needs).
+  while (v > 0x7fffffff && i >= pos) {
+    const q = Math.floor(v / 10);
+    out[i--] = 0x30 + (v - q * 10);
     v = q;
+  }
+  // Then in int32, which compiles to multiplications instead of divisions.
+  let x = v | 0;
+  for (; i >= pos; i--) {
+    const q = (x / 10) | 0;
+    out[i] = 0x30 + (x - q * 10);
+    x = q;
   }
   return pos + n;
 }
@@ -160,19 +164,19 @@ function writeText(out: Uint8Array, pos: number, text: string): number {
 }
 
 /**
- * `text` sanitised, as UTF-8. One pass for the usual clean text: characters are written as they
- * are checked, and only text with a suspect character starts over through sanitize().
+ * `text` as UTF-8 when it is clean (nothing sanitize() would change), in one pass that checks as
+ * it writes; -1 as soon as a suspect character shows up (the caller then writes sanitize(text)).
  */
-function writeColumn(out: Uint8Array, pos: number, text: string): number {
-  const start = pos;
+function writeIfClean(out: Uint8Array, pos: number, text: string): number {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x80 && c >= 0x20) {
+    if (c < 0x7f) {
+      if (c < 0x20) return -1;
       out[pos++] = c;
     } else if (mayBeUnsafe(c)) {
-      // Control characters, bidi and zero-width characters, and every surrogate.
-      return writeText(out, start, sanitize(text));
+      // DEL, C1 controls, bidi and zero-width characters, and every surrogate.
+      return -1;
     } else if (c < 0x800) {
       out[pos++] = 0xc0 | (c >>> 6);
       out[pos++] = 0x80 | (c & 0x3f);
@@ -183,6 +187,12 @@ function writeColumn(out: Uint8Array, pos: number, text: string): number {
     }
   }
   return pos;
+}
+
+/** `text` sanitised, as UTF-8. */
+function writeColumn(out: Uint8Array, pos: number, text: string): number {
+  const end = writeIfClean(out, pos, text);
+  return end >= 0 ? end : writeText(out, pos, sanitize(text));
 }
 
 /** A column's number: digits for the usual non-negative safe integer, else as String() prints it. */
@@ -224,16 +234,27 @@ export function writePrintLine(out: Uint8Array, pos: number, no: number, relTime
   }
   out[pos++] = 0x20;
 
-  // Source right-aligned in 12 and destination left-aligned in 12, by UTF-16 length (padStart).
-  const src = sanitize(s.src);
-  pos = writeText(out, writeSpaces(out, pos, 12 - src.length), src);
+  // Source right-aligned in 12 and destination left-aligned in 12, by UTF-16 length (padStart):
+  // the padding assumes clean text, and is redone if the text needs sanitising.
+  let end = writeIfClean(out, writeSpaces(out, pos, 12 - s.src.length), s.src);
+  if (end < 0) {
+    const src = sanitize(s.src);
+    end = writeText(out, writeSpaces(out, pos, 12 - src.length), src);
+  }
+  pos = end;
   out[pos++] = 0x20;
   out[pos++] = 0xe2; // U+2192 RIGHTWARDS ARROW
   out[pos++] = 0x86;
   out[pos++] = 0x92;
   out[pos++] = 0x20;
-  const dst = sanitize(s.dst);
-  pos = writeSpaces(out, writeText(out, pos, dst), 12 - dst.length);
+  end = writeIfClean(out, pos, s.dst);
+  let dstLength = s.dst.length;
+  if (end < 0) {
+    const dst = sanitize(s.dst);
+    end = writeText(out, pos, dst);
+    dstLength = dst.length;
+  }
+  pos = writeSpaces(out, end, 12 - dstLength);
   out[pos++] = 0x20;
 
   pos = writeColumn(out, pos, s.protocol);

@@ -14,6 +14,7 @@
  * Only these; tshark's expert analysis ([TCP Retransmission], [TCP Dup ACK], ...) is not kept.
  * Tables are bounded (oldest entries dropped) so memory stays flat on long captures.
  */
+import { EchoTable } from './summary-echo.js';
 
 export interface TcpFlowState {
   /** Base for relative sequence numbers, or null until the direction's first segment. */
@@ -30,6 +31,8 @@ export interface TcpFlowState {
 export type TcpEndpoint = number | string;
 
 export interface TcpConversation {
+  /** Its key in the conversation table. */
+  readonly key: string;
   /** The endpoint whose sending direction `a` describes; `b` is the other direction. */
   aKey: TcpEndpoint;
   a: TcpFlowState;
@@ -46,10 +49,10 @@ export function tcpFlow(conv: TcpConversation, from: TcpEndpoint): TcpFlowState 
   return from === conv.aKey ? conv.a : conv.b;
 }
 
-function newConversation(a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
+function newConversation(key: string, a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
   const fa: TcpFlowState = { base: null, winScale: -1 };
   const fb: TcpFlowState = a === b ? fa : { base: null, winScale: -1 };
-  return { aKey: a, a: fa, b: fb, accEcnSyn: false, accEcn: false };
+  return { key, aKey: a, a: fa, b: fb, accEcnSyn: false, accEcn: false };
 }
 
 /**
@@ -134,7 +137,8 @@ export class SummaryContext {
   /** Frame number of the last frame summarised (1-based), used when frames carry no index. */
   frameNo = 0;
   private readonly tcp = new BoundedMap<string, TcpConversation>(MAX_CONVERSATIONS);
-  private readonly echo = new BoundedMap<string, number>(MAX_ECHO);
+  /** ICMP and ICMPv6 echo requests: key -> frame number (see summary-echo.ts). */
+  readonly echo = new EchoTable(MAX_ECHO);
   private readonly frags = new BoundedMap<string, FragmentSet>(MAX_FRAGMENT_SETS);
   private readonly arpBindings = new BoundedMap<number, string>(MAX_CONVERSATIONS);
 
@@ -147,20 +151,30 @@ export class SummaryContext {
     const key = conversationKey(a, b);
     let c = this.tcp.get(key);
     if (!c) {
-      c = newConversation(a, b);
+      c = newConversation(key, a, b);
       this.tcp.set(key, c);
       this.tcp.trim();
     }
     return c;
   }
 
-  /** Start over for these endpoints (a SYN with a new ISN: tshark's "port numbers reused"). */
-  resetTcpConversation(a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
-    const key = conversationKey(a, b);
-    const c = newConversation(a, b);
-    this.tcp.delete(key);
-    this.tcp.set(key, c);
-    return c;
+  /**
+   * Start `conv` over (a SYN with a new ISN: tshark's "port numbers reused"), `a` being the
+   * endpoint that sent the SYN: as a new conversation, newest in the table. The object is reused
+   * rather than replaced: a busy capture resets conversations all the time, and fresh objects
+   * that then live for thousands of frames are what the garbage collector pays most for.
+   */
+  resetTcpConversation(conv: TcpConversation, a: TcpEndpoint): TcpConversation {
+    conv.aKey = a;
+    conv.a.base = null;
+    conv.a.winScale = -1;
+    conv.b.base = null;
+    conv.b.winScale = -1;
+    conv.accEcnSyn = false;
+    conv.accEcn = false;
+    this.tcp.delete(conv.key);
+    this.tcp.set(conv.key, conv);
+    return conv;
   }
 
   /**
@@ -175,16 +189,6 @@ export class SummaryContext {
       return false;
     }
     return known !== mac;
-  }
-
-  rememberEchoRequest(key: string, frameNo: number): void {
-    this.echo.delete(key);
-    this.echo.set(key, frameNo);
-    this.echo.trim();
-  }
-
-  echoRequestFrame(key: string): number | undefined {
-    return this.echo.get(key);
   }
 
   /**
