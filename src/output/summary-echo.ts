@@ -4,40 +4,39 @@
  * the newest. That is exactly a Map used as `delete(k); set(k, v)` and trimmed from the front
  * (what this replaced; test/output/summary-echo.test.ts checks the two against each other).
  *
- * Why not that Map: a capture full of pings (the -P benchmark has 30% echo requests, each with a
+ * Why not that Map: a capture full of pings (the -P benchmark has 40% echo requests, each with a
  * new sequence number) keeps the table full, so every request inserted one string key and evicted
  * another. Those keys live for tens of thousands of frames and the garbage collector promoted and
- * later swept every one: the echo table was a third of the summary's time. Here an IPv4 key is
- * four numbers in typed arrays (an open-addressing index, a doubly linked list for the order), so
- * nothing is allocated per request. IPv6 keys stay strings, in a Map from key to slot, sharing
- * the slots and the order with the IPv4 ones.
+ * later swept every one: the echo table was a third of the summary's time. Here a key is ten
+ * 32-bit words in one typed array, found through an open-addressing index, with the age order
+ * in a doubly linked list through the slots: nothing is allocated per request.
+ *
+ * A key: `kind` (the ICMP version, 4 or 6, plus 16 when the network layer is IPv6: the old
+ * string keys never matched across families either), the requester's and the responder's
+ * addresses (IPv4: one word and three zeros; IPv6: four words), and id << 16 | seq.
  */
 
-/** Marks a slot whose key is a string (the `kind` of IPv4 keys is the ICMP version, 4 or 6). */
-const STRING_KEY = 0;
+/** Words per key: kind, from (4), to (4), id << 16 | seq. */
+const W = 10;
 
 export class EchoTable {
   /** Slots allocated so far (grows by doubling up to max + 1: a set may precede its trim). */
   private cap = 0;
-  // Per slot: the key (IPv4: kind, from, to, id << 16 | seq), the frame number, list links.
-  private kind = new Int8Array(0);
-  private from = new Int32Array(0);
-  private to = new Int32Array(0);
-  private idSeq = new Int32Array(0);
+  private keyWords = new Int32Array(0);
   private value = new Float64Array(0);
   private prev = new Int32Array(0);
   private next = new Int32Array(0);
-  private strKey: (string | undefined)[] = [];
   /** Slots never used or freed, as a stack. */
   private free = new Int32Array(0);
   private freeCount = 0;
-  /** IPv4 keys: slot + 1 by hash, linear probing, 0 = empty; at most half full. */
+  /** slot + 1 by hash, linear probing, 0 = empty; at most half full. */
   private index = new Int32Array(0);
   private mask = 0;
-  private readonly strSlots = new Map<string, number>();
   private head = -1;
   private tail = -1;
   private count = 0;
+  /** The key being looked up, in the slot layout. */
+  private readonly probe = new Int32Array(W);
 
   constructor(private readonly max: number) {}
 
@@ -45,59 +44,55 @@ export class EchoTable {
     return this.count;
   }
 
-  /** Remember a request with an IPv4 key: ICMP version (4 or 6), addresses, id and sequence. */
-  remember4(kind: number, from: number, to: number, id: number, seq: number, frameNo: number): void {
-    const idSeq = (id << 16) | seq;
-    let s = this.find4(kind, from, to, idSeq);
+  /**
+   * Remember a request from the address at `fromAt` to the one at `toAt` in `bytes` (4 bytes
+   * each when `v6` is false, 16 when true), ICMP version `icmp`, with `id` and `seq`.
+   */
+  remember(icmp: number, v6: boolean, bytes: Uint8Array, fromAt: number, toAt: number, id: number, seq: number, frameNo: number): void {
+    this.setProbe(icmp, v6, bytes, fromAt, toAt, id, seq);
+    let s = this.find();
     if (s >= 0) {
       this.unlink(s);
     } else {
       s = this.allocate();
-      this.kind[s] = kind;
-      this.from[s] = from;
-      this.to[s] = to;
-      this.idSeq[s] = idSeq;
-      this.insert4(s);
+      this.keyWords.set(this.probe, s * W);
+      this.insert(s);
     }
     this.value[s] = frameNo;
     this.append(s);
     this.trim();
   }
 
-  /** The frame number of the request with this IPv4 key, if remembered. */
-  get4(kind: number, from: number, to: number, id: number, seq: number): number | undefined {
-    const s = this.find4(kind, from, to, (id << 16) | seq);
+  /** The frame number of the request with this key, if remembered (arguments as remember()). */
+  get(icmp: number, v6: boolean, bytes: Uint8Array, fromAt: number, toAt: number, id: number, seq: number): number | undefined {
+    this.setProbe(icmp, v6, bytes, fromAt, toAt, id, seq);
+    const s = this.find();
     return s >= 0 ? this.value[s] : undefined;
   }
 
-  /** Remember a request with a string key (IPv6 addresses). */
-  rememberString(key: string, frameNo: number): void {
-    let s = this.strSlots.get(key);
-    if (s !== undefined) {
-      this.unlink(s);
-    } else {
-      s = this.allocate();
-      this.kind[s] = STRING_KEY;
-      this.strKey[s] = key;
-      this.strSlots.set(key, s);
-    }
-    this.value[s] = frameNo;
-    this.append(s);
-    this.trim();
-  }
-
-  getString(key: string): number | undefined {
-    const s = this.strSlots.get(key);
-    return s !== undefined ? this.value[s] : undefined;
-  }
-
-  /** Keys, oldest first (for tests): "kind|from|to|id|seq" for IPv4 keys, else the string. */
+  /** Keys, oldest first, as their words joined with ',' (for tests). */
   keys(): string[] {
     const out: string[] = [];
-    for (let s = this.head; s >= 0; s = this.next[s]!) {
-      out.push(this.kind[s] === STRING_KEY ? this.strKey[s]! : `${this.kind[s]}|${this.from[s]! >>> 0}|${this.to[s]! >>> 0}|${this.idSeq[s]! >>> 16}|${this.idSeq[s]! & 0xffff}`);
-    }
+    for (let s = this.head; s >= 0; s = this.next[s]!) out.push(Array.from(this.keyWords.subarray(s * W, s * W + W)).join(','));
     return out;
+  }
+
+  private setProbe(icmp: number, v6: boolean, bytes: Uint8Array, fromAt: number, toAt: number, id: number, seq: number): void {
+    const p = this.probe;
+    p[0] = v6 ? icmp + 16 : icmp;
+    p[1] = word(bytes, fromAt);
+    p[5] = word(bytes, toAt);
+    if (v6) {
+      p[2] = word(bytes, fromAt + 4);
+      p[3] = word(bytes, fromAt + 8);
+      p[4] = word(bytes, fromAt + 12);
+      p[6] = word(bytes, toAt + 4);
+      p[7] = word(bytes, toAt + 8);
+      p[8] = word(bytes, toAt + 12);
+    } else {
+      p[2] = p[3] = p[4] = p[6] = p[7] = p[8] = 0;
+    }
+    p[9] = (id << 16) | seq;
   }
 
   // --- order -------------------------------------------------------------------------------
@@ -123,12 +118,7 @@ export class EchoTable {
     while (this.count > this.max) {
       const s = this.head;
       this.unlink(s);
-      if (this.kind[s] === STRING_KEY) {
-        this.strSlots.delete(this.strKey[s]!);
-        this.strKey[s] = undefined;
-      } else {
-        this.remove4(s);
-      }
+      this.remove(s);
       this.free[this.freeCount++] = s;
       this.count--;
     }
@@ -146,18 +136,18 @@ export class EchoTable {
   private grow(): void {
     const old = this.cap;
     const cap = Math.min(Math.max(64, old * 2), this.max + 1);
-    const copy = <T extends Int8Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.kind = copy(this.kind, (n) => new Int8Array(n));
-    this.from = copy(this.from, (n) => new Int32Array(n));
-    this.to = copy(this.to, (n) => new Int32Array(n));
-    this.idSeq = copy(this.idSeq, (n) => new Int32Array(n));
-    this.value = copy(this.value, (n) => new Float64Array(n));
-    this.prev = copy(this.prev, (n) => new Int32Array(n));
-    this.next = copy(this.next, (n) => new Int32Array(n));
+    const keyWords = new Int32Array(cap * W);
+    keyWords.set(this.keyWords);
+    this.keyWords = keyWords;
+    const value = new Float64Array(cap);
+    value.set(this.value);
+    this.value = value;
+    const prev = new Int32Array(cap);
+    prev.set(this.prev);
+    this.prev = prev;
+    const next = new Int32Array(cap);
+    next.set(this.next);
+    this.next = next;
     // Hand out the new slots lowest first (the stack pops from the top).
     this.free = new Int32Array(cap);
     this.freeCount = 0;
@@ -167,46 +157,51 @@ export class EchoTable {
     while (size < 2 * cap) size *= 2;
     this.index = new Int32Array(size);
     this.mask = size - 1;
-    for (let s = this.head; s >= 0; s = this.next[s]!) if (this.kind[s] !== STRING_KEY) this.insert4(s);
+    for (let s = this.head; s >= 0; s = this.next[s]!) this.insert(s);
   }
 
-  // --- IPv4 index (open addressing, linear probing, backward-shift deletion) ----------------
+  // --- index (open addressing, linear probing, backward-shift deletion) ---------------------
 
-  private home(kind: number, from: number, to: number, idSeq: number): number {
-    const h = Math.imul(from ^ Math.imul(to, 0x85ebca6b) ^ Math.imul(idSeq, 0xc2b2ae35) ^ kind, 0x9e3779b1);
+  /** Home position of the key at `at` in `words`. */
+  private home(words: Int32Array, at: number): number {
+    let h = 0;
+    for (let i = 0; i < W; i++) h = Math.imul(h ^ words[at + i]!, 0x9e3779b1);
     return (h ^ (h >>> 15)) & this.mask;
   }
 
-  private find4(kind: number, from: number, to: number, idSeq: number): number {
+  /** The slot holding the probe key, or -1. */
+  private find(): number {
     if (this.cap === 0) return -1;
-    from |= 0;
-    to |= 0;
-    for (let i = this.home(kind, from, to, idSeq); ; i = (i + 1) & this.mask) {
+    const p = this.probe;
+    const k = this.keyWords;
+    for (let i = this.home(p, 0); ; i = (i + 1) & this.mask) {
       const e = this.index[i]!;
       if (e === 0) return -1;
-      const s = e - 1;
-      if (this.idSeq[s] === idSeq && this.from[s] === from && this.to[s] === to && this.kind[s] === kind) return s;
+      const at = (e - 1) * W;
+      if (k[at + 9] === p[9] && k[at + 1] === p[1] && k[at + 5] === p[5] && k[at] === p[0] &&
+          k[at + 2] === p[2] && k[at + 3] === p[3] && k[at + 4] === p[4] && k[at + 6] === p[6] && k[at + 7] === p[7] && k[at + 8] === p[8]) {
+        return e - 1;
+      }
     }
   }
 
-  private insert4(s: number): void {
-    let i = this.home(this.kind[s]!, this.from[s]!, this.to[s]!, this.idSeq[s]!);
+  private insert(s: number): void {
+    let i = this.home(this.keyWords, s * W);
     while (this.index[i] !== 0) i = (i + 1) & this.mask;
     this.index[i] = s + 1;
   }
 
-  private remove4(s: number): void {
+  private remove(s: number): void {
     const mask = this.mask;
-    let i = this.home(this.kind[s]!, this.from[s]!, this.to[s]!, this.idSeq[s]!);
+    let i = this.home(this.keyWords, s * W);
     while (this.index[i] !== s + 1) i = (i + 1) & mask;
     // Close the gap: later entries of the probe run move back unless their home lies cyclically
-    // in (i, j], where the lookup would not pass the gap.
+    // in (i, j], where a lookup would not pass the gap.
     this.index[i] = 0;
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
       const e = this.index[j]!;
       if (e === 0) return;
-      const t = e - 1;
-      const k = this.home(this.kind[t]!, this.from[t]!, this.to[t]!, this.idSeq[t]!);
+      const k = this.home(this.keyWords, (e - 1) * W);
       const stays = i <= j ? i < k && k <= j : i < k || k <= j;
       if (!stays) {
         this.index[i] = e;
@@ -215,4 +210,8 @@ export class EchoTable {
       }
     }
   }
+}
+
+function word(d: Uint8Array, o: number): number {
+  return (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
 }

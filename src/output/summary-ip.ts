@@ -39,23 +39,27 @@ import { ND_OPT_SOURCE_LL_ADDR, ND_OPT_TARGET_LL_ADDR, parseNdOptions } from '..
 import { ICMP_CODE_NAMES, ICMP_TYPE_NAMES, ICMPV6_CODE_NAMES, ICMPV6_TYPE_NAMES } from './summary-names.js';
 import { tcpFlow, type SummaryContext, type TcpEndpoint, type TcpFlowState } from './summary-state.js';
 import { Bounds, capturedFrom, ensure, MALFORMED, pad20, reportedFrom, sub, u16, u32, u8, type Cols, type Tvb } from './summary-tvb.js';
-import { hex4, hex8, ipv4Text, ipv6Text } from './summary-addr.js';
+import { hex4, hex8, ipv4At, ipv4Text, ipv6Text } from './summary-addr.js';
 
 /** What the network layer hands to the transport layer. */
 interface NetInfo {
   /** Source and destination as printed (the IPv6 conversation and echo keys). */
   src: string;
   dst: string;
-  /** IPv4 only: the same two addresses as numbers (the IPv4 keys); 0 over IPv6. */
-  src4: number;
-  dst4: number;
+  /**
+   * The same two addresses as bytes (4 or 16) at these offsets in `bytes`: the keys of the TCP
+   * and echo tables, read from the frame rather than from text.
+   */
+  bytes: Uint8Array;
+  srcAt: number;
+  dstAt: number;
   v6: boolean;
   /** IPv4 TTL (ICMP prints it) or IPv6 hop limit. */
   ttl: number;
   /** Part of a fragmented datagram that was not reassembled. */
   fragmented: boolean;
-  /** "Fragmented IP protocol (...)": what Info says when nothing dissects a first fragment. */
-  fragmentInfo?: string;
+  /** "Fragmented IP protocol (...)": what Info says when nothing dissects a first fragment ('' if none). */
+  fragmentInfo: string;
 }
 
 /**
@@ -104,12 +108,12 @@ export function dissectIpv4(c: Cols, t: Tvb, ctx: Ctx): void {
   c.src = ipv4Text(saddr);
   const daddr = u32(t, 16);
   c.dst = ipv4Text(daddr);
-  let dst4 = daddr;
+  let dstAt = t.start + 16;
   if (hlen > 20) {
     ensure(t, 20, hlen - 20);
-    dst4 = routeDestination(c, t, hlen, daddr);
+    dstAt = routeDestination(c, t, hlen, dstAt);
   }
-  const net: NetInfo = { src: c.src, dst: c.dst, src4: saddr, dst4, v6: false, ttl, fragmented: false };
+  const net: NetInfo = { src: c.src, dst: c.dst, bytes: t.data, srcAt: t.start + 12, dstAt, v6: false, ttl, fragmented: false, fragmentInfo: '' };
   const payload = sub(t, hlen, Math.max(0, ipLen - hlen));
   if ((fragOff & (IP_MF | IP_OFFSET)) !== 0) {
     const off = (fragOff & IP_OFFSET) * 8;
@@ -141,10 +145,10 @@ export function dissectIpv4(c: Cols, t: Tvb, ctx: Ctx): void {
 
 /**
  * Loose/strict source route options: tshark shows the last listed hop as the destination. Returns
- * the destination shown (`daddr` when no option names one).
+ * where in `t.data` the destination shown is (`dstAt` when no option names one).
  */
-function routeDestination(c: Cols, t: Tvb, hlen: number, daddr: number): number {
-  let dst = daddr;
+function routeDestination(c: Cols, t: Tvb, hlen: number, dstAt: number): number {
+  let at = dstAt;
   let o = 20;
   while (o < hlen) {
     const type = u8(t, o);
@@ -158,12 +162,13 @@ function routeDestination(c: Cols, t: Tvb, hlen: number, daddr: number): number 
     if (len < 2 || o + len > hlen) break;
     if ((type === IPOPT_LSRR || type === IPOPT_SSRR) && len >= 7) {
       const n = Math.floor((len - 3) / 4);
-      dst = u32(t, o + 3 + 4 * (n - 1));
-      c.dst = ipv4Text(dst);
+      const off = o + 3 + 4 * (n - 1);
+      c.dst = ipv4Text(u32(t, off));
+      at = t.start + off;
     }
     o += len;
   }
-  return dst;
+  return at;
 }
 
 /** The upper-layer protocol, for IPv4 and IPv6 alike. */
@@ -228,7 +233,7 @@ export function dissectIpv6(c: Cols, t: Tvb, ctx: Ctx, fromEthertype: boolean): 
   const hlim = u8(t, 7);
   c.src = ipv6Text(t.data, t.start + 8);
   c.dst = ipv6Text(t.data, t.start + 24);
-  const net: NetInfo = { src: c.src, dst: c.dst, src4: 0, dst4: 0, v6: true, ttl: hlim, fragmented: false };
+  const net: NetInfo = { src: c.src, dst: c.dst, bytes: t.data, srcAt: t.start + 8, dstAt: t.start + 24, v6: true, ttl: hlim, fragmented: false, fragmentInfo: '' };
   const avail = reportedFrom(t, 40);
   let payloadLen = Math.min(plen, avail);
   if (plen === 0 && nh !== IPPROTO_NONE) {
@@ -382,13 +387,9 @@ function dissectIcmp(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
  */
 function echoTracking(c: Cols, ctx: Ctx, isRequest: boolean, isReply: boolean, icmp: number, id: number, seq: number, net: NetInfo): void {
   if (!ctx) return;
-  const echo = ctx.echo;
-  if (isRequest) {
-    if (net.v6) echo.rememberString(`${net.src}>${net.dst}|${icmp}|${id}|${seq}`, ctx.frameNo);
-    else echo.remember4(icmp, net.src4, net.dst4, id, seq, ctx.frameNo);
-  }
+  if (isRequest) ctx.echo.remember(icmp, net.v6, net.bytes, net.srcAt, net.dstAt, id, seq, ctx.frameNo);
   if (isReply) {
-    const req = net.v6 ? echo.getString(`${net.dst}>${net.src}|${icmp}|${id}|${seq}`) : echo.get4(icmp, net.dst4, net.src4, id, seq);
+    const req = ctx.echo.get(icmp, net.v6, net.bytes, net.dstAt, net.srcAt, id, seq);
     if (req !== undefined && req < ctx.frameNo) c.info += ` (request in ${req})`;
   }
 }
@@ -579,8 +580,8 @@ function dissectTcp(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
   let ace = false;
   if (ctx) {
     // Endpoint keys: numbers over IPv4 (no string to build), "addr:port" over IPv6.
-    const a: TcpEndpoint = net.v6 ? `${net.src}:${sport}` : net.src4 * 0x1_0000 + sport;
-    const b: TcpEndpoint = net.v6 ? `${net.dst}:${dport}` : net.dst4 * 0x1_0000 + dport;
+    const a: TcpEndpoint = net.v6 ? `${net.src}:${sport}` : ipv4At(net.bytes, net.srcAt) * 0x1_0000 + sport;
+    const b: TcpEndpoint = net.v6 ? `${net.dst}:${dport}` : ipv4At(net.bytes, net.dstAt) * 0x1_0000 + dport;
     let conv = ctx.tcpConversation(a, b);
     const prev = tcpFlow(conv, a);
     if (syn && !hasAck && prev.base !== null && prev.base !== seq) conv = ctx.resetTcpConversation(conv, a);

@@ -1,16 +1,22 @@
 /**
  * EchoTable against the Map it replaced: `delete(k); set(k, v)` then dropping the oldest keys
- * beyond the bound, with IPv4 (numeric) and string keys sharing one order and one bound.
+ * beyond the bound, with IPv4 and IPv6 keys sharing one order and one bound.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EchoTable } from '../../src/output/summary-echo.js';
 
-type Op = { str: boolean; kind: number; from: number; to: number; id: number; seq: number; remember: boolean };
-
-function keyOf(o: Op): string {
-  return o.str ? `s:${o.from}>${o.to}|${o.kind}|${o.id}|${o.seq}` : `${o.kind}|${o.from >>> 0}|${o.to >>> 0}|${o.id}|${o.seq}`;
+interface Key {
+  icmp: number;
+  v6: boolean;
+  /** The two addresses: 4 or 16 bytes each, `from` then `to`. */
+  bytes: Uint8Array;
+  id: number;
+  seq: number;
 }
+
+const len = (k: Key): number => (k.v6 ? 16 : 4);
+const text = (k: Key): string => `${k.icmp}|${k.v6}|${Array.from(k.bytes).join('.')}|${k.id}|${k.seq}`;
 
 /** The reference: a Map trimmed from the front. */
 class Model {
@@ -23,20 +29,26 @@ class Model {
   }
 }
 
+function v4(from: number, to: number, id: number, seq: number, icmp = 4): Key {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setUint32(0, from >>> 0);
+  new DataView(bytes.buffer).setUint32(4, to >>> 0);
+  return { icmp, v6: false, bytes, id, seq };
+}
+
 describe('EchoTable', () => {
   it('behaves like a bounded Map with move-to-end on remember (property)', () => {
-    const addr = fc.constantFrom(0, 1, 0xc0000201, 0xc000020a, 0xffffffff, 0x80000000);
-    const key = fc.record({
-      str: fc.boolean(),
-      kind: fc.constantFrom(4, 6),
-      from: addr,
-      to: addr,
-      id: fc.constantFrom(0, 1, 0x4242, 0xffff),
-      seq: fc.integer({ min: 0, max: 0xffff }),
-      remember: fc.constant(true),
-    });
-    // Operations pick from a pool of keys, so that keys repeat, lookups hit, the table fills, the
-    // index has collision chains and removals from their middle are followed by lookups.
+    const byte = fc.constantFrom(0, 1, 0x80, 0xff);
+    const key = fc.boolean().chain((v6) =>
+      fc.record({
+        icmp: fc.constantFrom(4, 6),
+        v6: fc.constant(v6),
+        bytes: fc.array(byte, { minLength: v6 ? 32 : 8, maxLength: v6 ? 32 : 8 }).map((a) => Uint8Array.from(a)),
+        id: fc.constantFrom(0, 1, 0x4242, 0xffff),
+        seq: fc.integer({ min: 0, max: 0xffff }),
+      }),
+    );
+    // Operations pick from a pool of keys, so that keys repeat, lookups hit and the table fills.
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 70 }),
@@ -45,25 +57,35 @@ describe('EchoTable', () => {
         (max, pool, picks) => {
           const t = new EchoTable(max);
           const model = new Model(max);
+          const wrong: string[] = [];
           picks.forEach(([n, remember], frame) => {
-            const o: Op = pool[n % pool.length]!;
-            const k = keyOf(o);
+            const k = pool[n % pool.length]!;
             if (remember) {
-              model.remember(k, frame);
-              if (o.str) t.rememberString(k, frame);
-              else t.remember4(o.kind, o.from, o.to, o.id, o.seq, frame);
+              model.remember(text(k), frame);
+              t.remember(k.icmp, k.v6, k.bytes, 0, len(k), k.id, k.seq, frame);
             }
-            for (const q of pool) {
-              const got = q.str ? t.getString(keyOf(q)) : t.get4(q.kind, q.from, q.to, q.id, q.seq);
-              expect(got).toBe(model.m.get(keyOf(q)));
-            }
-            expect(t.size).toBe(model.m.size);
+            for (const q of pool) if (t.get(q.icmp, q.v6, q.bytes, 0, len(q), q.id, q.seq) !== model.m.get(text(q))) wrong.push(`${text(q)} at ${frame}`);
+            if (t.size !== model.m.size) wrong.push(`size at ${frame}`);
           });
-          expect(t.keys()).toEqual([...model.m.keys()]);
+          expect(wrong.slice(0, 3)).toEqual([]);
+          expect(t.keys().length).toBe(model.m.size);
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('tells the address families and the ICMP versions apart', () => {
+    const t = new EchoTable(10);
+    const a = v4(0xc0000201, 0xc000020a, 1, 2);
+    t.remember(4, false, a.bytes, 0, 4, 1, 2, 7);
+    const v6 = new Uint8Array(32);
+    v6.set(a.bytes.subarray(0, 4), 0);
+    v6.set(a.bytes.subarray(4, 8), 16);
+    expect(t.get(4, true, v6, 0, 16, 1, 2)).toBeUndefined();
+    expect(t.get(6, false, a.bytes, 0, 4, 1, 2)).toBeUndefined();
+    expect(t.get(4, false, a.bytes, 4, 0, 1, 2)).toBeUndefined();
+    expect(t.get(4, false, a.bytes, 0, 4, 1, 2)).toBe(7);
   });
 
   it('finds every live key while evictions keep reshaping the index', () => {
@@ -72,10 +94,13 @@ describe('EchoTable', () => {
     for (const max of [1, 7, 50, 63, 64, 65]) {
       const t = new EchoTable(max);
       const wrong: string[] = [];
+      const key = (j: number): Key => v4(j * 2654435761, j * 7, j & 3, j & 0xffff);
+      const get = (k: Key): number | undefined => t.get(k.icmp, false, k.bytes, 0, 4, k.id, k.seq);
       for (let i = 0; i < 2000; i++) {
-        t.remember4(4, i * 2654435761, i * 7, i & 3, i, i);
-        for (let j = Math.max(0, i - max + 1); j <= i; j++) if (t.get4(4, j * 2654435761, j * 7, j & 3, j) !== j) wrong.push(`max ${max}: key ${j} lost after ${i}`);
-        if (t.get4(4, (i - max) * 2654435761, (i - max) * 7, (i - max) & 3, i - max) !== undefined) wrong.push(`max ${max}: key ${i - max} kept after ${i}`);
+        const k = key(i);
+        t.remember(4, false, k.bytes, 0, 4, k.id, k.seq, i);
+        for (let j = Math.max(0, i - max + 1); j <= i; j++) if (get(key(j)) !== j) wrong.push(`max ${max}: key ${j} lost after ${i}`);
+        if (i >= max && get(key(i - max)) !== undefined) wrong.push(`max ${max}: key ${i - max} kept after ${i}`);
       }
       expect(wrong.slice(0, 5)).toEqual([]);
     }
@@ -83,12 +108,16 @@ describe('EchoTable', () => {
 
   it('holds a full table of distinct keys and keeps the newest', () => {
     const t = new EchoTable(65536);
-    for (let i = 0; i < 200_000; i++) t.remember4(4, 0xc0000200 + (i % 200), 0xc000020a, 0x4200 + (i % 200), i & 0xffff, i + 1);
+    const key = (i: number): Key => v4(0xc0000200 + (i % 200), 0xc000020a, 0x4200 + (i % 200), i & 0xffff);
+    const get = (k: Key): number | undefined => t.get(4, false, k.bytes, 0, 4, k.id, k.seq);
+    for (let i = 0; i < 200_000; i++) {
+      const k = key(i);
+      t.remember(4, false, k.bytes, 0, 4, k.id, k.seq, i + 1);
+    }
     expect(t.size).toBe(65536);
-    expect(t.get4(4, 0xc0000200 + (199_999 % 200), 0xc000020a, 0x4200 + (199_999 % 200), 199_999 & 0xffff)).toBe(200_000);
     const oldest = 200_000 - 65536;
-    expect(t.get4(4, 0xc0000200 + (oldest % 200), 0xc000020a, 0x4200 + (oldest % 200), oldest & 0xffff)).toBe(oldest + 1);
-    const gone = oldest - 1;
-    expect(t.get4(4, 0xc0000200 + (gone % 200), 0xc000020a, 0x4200 + (gone % 200), gone & 0xffff)).toBeUndefined();
+    expect(get(key(199_999))).toBe(200_000);
+    expect(get(key(oldest))).toBe(oldest + 1);
+    expect(get(key(oldest - 1))).toBeUndefined();
   });
 });
