@@ -578,7 +578,7 @@ export class CaptureTraceSource implements TraceSource {
     const a = s.host.adapter;
     const count = a.rx_ring.count;
     const g: Gauges = { rxRing: (a.hw.rdh - a.rx_ring.next_to_clean + count) % count, rxRingSize: count };
-    // Sockets: the AF_PACKET sniffer today; UDP/TCP sockets are to be added here as they land.
+    // The AF_PACKET sniffer's queue; UDP/TCP sockets come in the traces' socket snapshots.
     if (s.host.sniffer) g.sockets = { 'AF_PACKET sniffer': s.host.sniffer.receive_queue.length };
     return g;
   }

@@ -133,3 +133,20 @@ export const rows: FrameRow[] = [
 export function hex(h: string): Uint8Array {
   return Uint8Array.from(Buffer.from(h, 'hex'));
 }
+
+/** A datagram queued to a UDP socket (no reply yet): socket events and snapshots, as the model has them. */
+export const udpTrace: PacketTrace = {
+  ...echoTrace,
+  frame: { index: 3, tsNs: '1795534362936800000', len: 74, caplen: 74, linkType: 1, role: 'rx' },
+  path: [...RX_PATH, n('ip_rcv', 6, 'net/ipv4/ip_input.c'), n('udp_rcv', 7, 'net/ipv4/udp.c'), n('__udp_enqueue_schedule_skb', 8, 'net/ipv4/udp.c')],
+  skbOps: [],
+  allocs: [],
+  frees: [],
+  slabFrees: [],
+  replies: [],
+  counters: { UDP_MIB_INDATAGRAMS: 1 },
+  ...({
+    sockEvents: [{ sk: 'sk1', op: 'enqueue', skb: SKB, size: 768, rmem_alloc: 768, rcvbuf: 212992, at: 17 }],
+    sockets: [{ sk: 'sk1', proto: 'udp', local: '0.0.0.0:53', app: 'discard', rmem_alloc: 768, rcvbuf: 212992, queued: 1, rx: 1, read: 0, tx: 0, drops: 0, err: 0 }],
+  } as object),
+};

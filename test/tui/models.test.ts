@@ -12,7 +12,8 @@ import { callers, memoryLines } from '../../src/tui/model/memory.js';
 import { findRequest, replyLines, replySummary, sameFrame } from '../../src/tui/model/replies.js';
 import { asciiOf, hexLines, layersOf } from '../../src/tui/model/hex.js';
 import { verdictLines } from '../../src/tui/model/verdict.js';
-import { dropTrace, echoTrace, hex, observedTrace, REPLY_HEX, REQUEST_HEX, rows, skippedTrace } from './canned.js';
+import { dropTrace, echoTrace, hex, observedTrace, REPLY_HEX, REQUEST_HEX, rows, skippedTrace, udpTrace } from './canned.js';
+import { StatsAccumulator } from '../../src/tui/model/stats.js';
 
 const W = 150;
 
@@ -183,5 +184,21 @@ describe('verdict', () => {
 
   it('names the file of the function that dropped, not of the freeing primitive', () => {
     expect(plain(verdictLines(0, rows[0], dropTrace)[0]!)).toContain('in __netif_receive_skb_core (net/core/dev.c)');
+  });
+});
+
+describe('sockets', () => {
+  it('a datagram queued to a socket: the verdict, the path mark and the timeline say so', () => {
+    expect(plain(verdictLines(3, rows[3], udpTrace)[0]!)).toContain('DELIVERED, queued to udp 0.0.0.0:53');
+    expect(plainLines(treeLines(udpTrace, new Set(), 120))).toContain('__udp_enqueue_schedule_skb queued to udp 0.0.0.0:53 (rmem 768/212992)');
+    expect(plainLines(memoryLines(udpTrace))).toMatchSnapshot();
+  });
+
+  it('receive queues over time come from the traces\' socket snapshots', () => {
+    const acc = new StatsAccumulator();
+    acc.add(dropTrace);
+    acc.add(echoTrace);
+    acc.add(udpTrace);
+    expect(acc.snapshot().sockets).toEqual([{ title: 'udp 0.0.0.0:53', x: [1, 2, 4], y: [0, 0, 1] }]);
   });
 });

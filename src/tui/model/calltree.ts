@@ -7,6 +7,7 @@
 import type { PacketTrace } from '../../trace/model.js';
 import { shortReason } from './fate.js';
 import { fit, seg, type Line, type Style } from './line.js';
+import { sockEventsOf, sockEventText } from './sockets.js';
 
 export interface Mark {
   style: Style;
@@ -47,6 +48,7 @@ export function buildTree(t: PacketTrace): TreeNode[] {
     mark(f.at, consumed ? { style: 'mark.free', text: `free skb ${f.skb} (consumed)` } : { style: 'mark.drop', text: `DROP ${shortReason(f.reason)}` });
   }
   for (const r of t.replies) mark(r.at, { style: 'mark.reply', text: `reply sent on ${r.dev}` });
+  for (const e of sockEventsOf(t)) mark(e.at, sockEventText(t, e));
   return nodes;
 }
 

@@ -1,11 +1,12 @@
 /**
- * The alloc/free timeline of one frame's window: every allocation, skb free (with its reason) and
- * slab free in the order they happened (their `at`, the path node that was running), with the
- * address, the kmem cache, the function and its callers.
+ * The alloc/free timeline of one frame's window: every allocation, skb free (with its reason),
+ * slab free and socket queue event in the order they happened (their `at`, the path node that was
+ * running), with the address, the kmem cache, the function and its callers.
  */
 import type { PacketTrace, PathNode } from '../../trace/model.js';
 import { shortReason } from './fate.js';
 import { seg, type Line } from './line.js';
+import { sockEventsOf, sockEventText } from './sockets.js';
 
 interface Event {
   at: number;
@@ -69,8 +70,12 @@ export function memoryLines(t: PacketTrace): Line[] {
       line: [seg('- slab  ', 'dim'), seg(`${s.addr} `), seg(`${s.cache} `, 'info'), seg(`returned by ${s.fn}`), seg(`  ${when(s.at)}`, 'dim')],
     });
   }
+  for (const e of sockEventsOf(t)) {
+    const { text, style } = sockEventText(t, e);
+    ev.push({ at: e.at, order: order++, line: [seg('= sock  ', style), seg(e.skb ? `${e.skb} ` : ''), seg(text), seg(`  ${when(e.at)}`, 'dim')] });
+  }
   ev.sort((x, y) => x.at - y.at || x.order - y.order);
-  if (ev.length === 0) return [[seg('No allocations or frees in this frame\'s window.', 'dim')]];
+  if (ev.length === 0) return [[seg('No allocations, frees or socket events in this frame\'s window.', 'dim')]];
   const net = t.allocs.filter((a) => a.kind === 'skb').length - t.frees.length;
   const lines = ev.map((e) => e.line);
   lines.push([seg(`${t.allocs.length} allocs, ${t.frees.length} skb frees, ${t.slabFrees.length} slab frees; skbs still live after this window: ${Math.max(0, net)}`, 'dim')]);

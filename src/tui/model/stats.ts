@@ -7,6 +7,7 @@
  */
 import type { PacketTrace } from '../../trace/model.js';
 import { fateOf, shortReason, type FateKind } from './fate.js';
+import { socketsOf } from './sockets.js';
 
 export const MAX_POINTS = 256;
 
@@ -26,45 +27,61 @@ export interface SeriesData {
   y: number[];
 }
 
-class Downsampled {
+/**
+ * Series on one shared x axis (frame numbers), downsampled together so they stay aligned (the
+ * line chart plots every series against the first one's x labels). A series that starts late is
+ * 0 before; a frame that does not mention a series keeps its last value.
+ */
+class Series {
   private bucket = 1;
   /** Samples in the last point's bucket. */
   private inLast = 0;
-  readonly x: number[] = [];
-  readonly y: number[] = [];
+  private readonly x: number[] = [];
+  private readonly ys = new Map<string, number[]>();
+  private readonly last = new Map<string, number>();
   constructor(private readonly mode: 'max' | 'last') {}
 
-  add(x: number, y: number): void {
+  add(x: number, values: Record<string, number>): void {
+    for (const [k, v] of Object.entries(values)) {
+      this.last.set(k, v);
+      if (!this.ys.has(k)) this.ys.set(k, this.x.map(() => 0));
+    }
     if (this.x.length === 0 || this.inLast >= this.bucket) {
       this.x.push(x);
-      this.y.push(y);
+      for (const [k, ys] of this.ys) ys.push(this.last.get(k)!);
       this.inLast = 1;
       if (this.x.length > MAX_POINTS) this.halve();
     } else {
-      const i = this.y.length - 1;
-      this.y[i] = this.mode === 'max' ? Math.max(this.y[i]!, y) : y;
+      for (const [k, ys] of this.ys) {
+        const i = ys.length - 1;
+        const v = this.last.get(k)!;
+        ys[i] = this.mode === 'max' ? Math.max(ys[i]!, v) : v;
+      }
       this.inLast++;
     }
   }
 
   /** Merge neighbouring points: buckets twice as wide. */
   private halve(): void {
-    const xs: number[] = [];
-    const ys: number[] = [];
     const pairedLast = this.x.length % 2 === 0;
-    for (let i = 0; i < this.x.length; i += 2) {
-      xs.push(this.x[i]!);
-      const b = this.y[i + 1];
-      ys.push(b === undefined ? this.y[i]! : this.mode === 'max' ? Math.max(this.y[i]!, b) : b);
-    }
+    const pick = <T>(a: T[], f: (p: T, q: T | undefined) => T): T[] => {
+      const out: T[] = [];
+      for (let i = 0; i < a.length; i += 2) out.push(f(a[i]!, a[i + 1]));
+      return out;
+    };
+    const xs = pick(this.x, (p) => p);
     this.x.splice(0, this.x.length, ...xs);
-    this.y.splice(0, this.y.length, ...ys);
+    for (const [k, ys] of this.ys) this.ys.set(k, pick(ys, (p, q) => (q === undefined ? p : this.mode === 'max' ? Math.max(p, q) : q)));
     if (pairedLast) this.inLast += this.bucket;
     this.bucket *= 2;
   }
 
-  data(title: string): SeriesData {
-    return { title, x: [...this.x], y: [...this.y] };
+  data(name: string, title = name): SeriesData {
+    return { title, x: [...this.x], y: [...(this.ys.get(name) ?? this.x.map(() => 0))] };
+  }
+
+  all(): SeriesData[] {
+    return [...this.ys.keys()].map((k) => this.data(k));
   }
 }
 
@@ -98,10 +115,9 @@ export class StatsAccumulator {
   private slabFrees = 0;
   private replies = 0;
   private rxRingSize = 0;
-  private readonly ring = new Downsampled('max');
-  private readonly socks = new Map<string, Downsampled>();
-  private readonly allocSeries = new Downsampled('last');
-  private readonly freeSeries = new Downsampled('last');
+  private readonly ring = new Series('max');
+  private readonly socks = new Series('max');
+  private readonly memory = new Series('last');
 
   add(t: PacketTrace, g?: Gauges): void {
     const no = t.frame.index + 1;
@@ -122,17 +138,16 @@ export class StatsAccumulator {
     this.frees += t.frees.length;
     this.slabFrees += t.slabFrees.length;
     this.replies += t.replies.length;
-    this.allocSeries.add(no, this.allocs);
-    this.freeSeries.add(no, this.slabFrees);
+    this.memory.add(no, { allocs: this.allocs, frees: this.slabFrees });
     if (g) {
       this.rxRingSize = g.rxRingSize;
-      this.ring.add(no, g.rxRing);
-      for (const [name, q] of Object.entries(g.sockets ?? {})) {
-        let s = this.socks.get(name);
-        if (!s) this.socks.set(name, (s = new Downsampled('max')));
-        s.add(no, q);
-      }
+      this.ring.add(no, { ring: g.rxRing });
     }
+    // Receive queues: the trace's socket snapshots (sockets with events in this window), and
+    // the source's gauges (sockets it can see on the host); the others keep their last length.
+    const q: Record<string, number> = { ...(g?.sockets ?? {}) };
+    for (const s of socketsOf(t)) q[`${s.proto} ${s.local}`] = s.queued;
+    this.socks.add(no, q);
   }
 
   snapshot(): StatsSnapshot {
@@ -147,10 +162,10 @@ export class StatsAccumulator {
       slabFrees: this.slabFrees,
       replies: this.replies,
       rxRingSize: this.rxRingSize,
-      rxRing: this.ring.data('RX ring'),
-      sockets: [...this.socks].map(([name, s]) => s.data(name)),
-      allocSeries: this.allocSeries.data('allocations'),
-      freeSeries: this.freeSeries.data('frees'),
+      rxRing: this.ring.data('ring', 'RX ring'),
+      sockets: this.socks.all(),
+      allocSeries: this.memory.data('allocs', 'allocations'),
+      freeSeries: this.memory.data('frees', 'frees'),
     };
   }
 }
@@ -198,7 +213,7 @@ export function statsView(s: StatsSnapshot, opts: { total: number; done: boolean
     ring: s.rxRing.x.length ? [s.rxRing] : [],
     ringNote: s.rxRing.x.length ? `max ${Math.max(...s.rxRing.y)} of ${s.rxRingSize} descriptors` : 'no frames simulated yet',
     sockets: s.sockets,
-    socketNote: s.sockets.length ? '' : 'no sockets on the simulated host (yet): nothing is queued to a socket',
+    socketNote: s.sockets.length ? '' : 'no socket received anything in the frames simulated so far',
     memory: s.allocSeries.x.length ? [s.allocSeries, s.freeSeries] : [],
     memoryNote: `${s.allocs} allocations, ${s.slabFrees} frees back to the slab (${s.frees} skb frees); balance ${s.allocs - s.slabFrees}`,
     fateLine: `delivered ${f.delivered}  replied ${f.replied}  dropped ${f.dropped}  observed ${f.observed}  not simulated ${f.skipped}  replies sent ${s.replies}`,

@@ -8,6 +8,7 @@ import { fateOf, shortReason } from './fate.js';
 import { clean, seg, type Line } from './line.js';
 import { replySummary } from './replies.js';
 import { whyDropped } from './reasons.js';
+import { sockEventsOf, sockName } from './sockets.js';
 
 export function verdictLines(index: number, row: FrameRow | undefined, t: PacketTrace | undefined, busy = ''): Line[] {
   const head = seg(`Frame ${index + 1}`, 'bold');
@@ -52,7 +53,12 @@ export function verdictLines(index: number, row: FrameRow | undefined, t: Packet
       break;
     case 'delivered': {
       const consumed = t.frees.filter((x) => x.reason === 'SKB_CONSUMED');
-      const where = consumed.length ? `consumed at ${consumed.map((x) => x.fn).join(', ')}` : 'its skb is still held (a socket or queue has it)';
+      const queued = sockEventsOf(t).filter((e) => e.op === 'enqueue');
+      const where = queued.length
+        ? `queued to ${[...new Set(queued.map((e) => sockName(t, e.sk)))].join(', ')}`
+        : consumed.length
+          ? `consumed at ${consumed.map((x) => x.fn).join(', ')}`
+          : 'its skb is still held (a socket or queue has it)';
       lines.push([head, seg(': received and DELIVERED, ', 'fate.delivered'), seg(where), seg(', no reply', 'dim')]);
       break;
     }
