@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Deterministic benchmark capture: `node bench/gen-capture.mjs N OUT.pcap`.
 // A fixed repeating pattern of frames between peers 192.0.2.1..192.0.2.200 and the host
-// 192.0.2.10 (MAC 02:00:00:00:00:0a): ARP who-has, ICMP echo requests, UDP datagrams to 53 and to
-// a closed port, TCP SYNs to 80 and to a closed port, TCP data, and frames the host itself sent.
+// 192.0.2.10 (MAC 02:00:00:00:00:0a): each peer in turn sends a block of ten frames that starts
+// with its ARP request (so the host learns it, as on a real LAN), then ICMP echo requests, UDP
+// datagrams to 53 and to a closed port, TCP SYNs to 80 and to a closed port, TCP data; one frame
+// of each block is an echo reply the host itself sent (observed), one is IPv6.
 // Timestamps advance 5 us per frame from 2026-01-01. No randomness: the same N gives the same file.
 import { createCaptureWriter } from '../dist/capture/index.js';
 import { ipComputeCsum, tcpUdpV4Checksum } from '../dist/wire/checksum.js';
@@ -41,7 +43,7 @@ function l4csum(f, proto, src, dst, len, at) {
 }
 
 function make(i) {
-  const peer = 1 + (i % 200);
+  const peer = 1 + (Math.floor(i / 10) % 200);
   const pmac = [2, 0, 0, 0, 1, peer];
   const pip = [192, 0, 2, peer];
   const id = i & 0xffff;
