@@ -11,6 +11,11 @@
  * `rxCostNs` of virtual time (host profile, default 1000 ns): frames that arrive while it is
  * still busy wait in the RX ring and are polled when it is free, and a ring that fills up drops
  * frames in hardware (rx_missed_errors), as a real NIC under load does.
+ *
+ * Applications (src/replay/apps.ts) run in process context: woken by sk_data_ready during the
+ * softirq work, each runs at its wake-up time plus its delay, but not before the CPU is done with
+ * the softirq (cpuFreeAt); what it sends raises the NIC's TX interrupt, serviced at once. Their
+ * work lands in the window of the frame being handled at the time.
  */
 import type { CapturedFrame } from '../capture/types.js';
 import { decodeLink } from '../wire/link.js';
@@ -52,17 +57,16 @@ export class Session {
   private cpuFreeAt = 0n;
   private cpuWakeAt: bigint | null = null;
   private currentIndex = -1;
-  private readonly replies: ReplyFrame[] = [];
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
     slabReset();
     skbuffReset();
     this.recorder = opts.record === 'none' ? null : new Recorder(opts.record);
+    if (this.recorder !== null && this.recorder.mode === 'full') this.recorder.onClose = (t) => this.closeTrace(t);
     this.host = this.attached(() =>
       buildHost(opts.profile, (frame) => {
         const r: ReplyFrame = { frameIndex: this.currentIndex, tsNs: this.host.net.clock.nowNs, data: frame };
-        this.replies.push(r);
         this.recorder?.reply(frame, this.host.dev.name, r.tsNs);
         opts.onReply?.(r);
       }),
@@ -77,11 +81,6 @@ export class Session {
     } finally {
       setCallSink(prev);
     }
-  }
-
-  /** Replies sent since the last call. */
-  takeReplies(): ReplyFrame[] {
-    return this.replies.splice(0);
   }
 
   /**
@@ -124,9 +123,31 @@ export class Session {
     return this.attached(() => {
       const net = this.host.net;
       this.runUntil(net.clock.nowNs + (this.opts.drainNs ?? 0n));
-      while (this.cpuWakeAt !== null) this.runUntil(this.cpuWakeAt);
+      for (;;) {
+        const appAt = this.appWakeAt();
+        const at = this.cpuWakeAt !== null && (appAt === undefined || this.cpuWakeAt <= appAt) ? this.cpuWakeAt : appAt;
+        if (at === undefined || at === null) break;
+        this.runUntil(at);
+      }
       return this.recorder ? this.recorder.finish() : null;
     });
+  }
+
+  /** When the next woken application runs: its wake-up time, once the CPU is free. */
+  private appWakeAt(): bigint | undefined {
+    const t = this.host.apps.nextWakeNs();
+    if (t === undefined) return undefined;
+    return t > this.cpuFreeAt ? t : this.cpuFreeAt;
+  }
+
+  /** A window closes: the state of the sockets that had events in it. */
+  private closeTrace(t: PacketTrace): void {
+    const ev = t.sockEvents;
+    if (ev === undefined || ev.length === 0) return;
+    const ids = new Set<string>();
+    for (const e of ev) ids.add(e.sk);
+    const snap = this.host.apps.snapshot(ids);
+    if (snap.length) t.sockets = snap;
   }
 
   private classify(f: CapturedFrame): { info: FrameInfo; frame: Uint8Array | null } {
@@ -185,14 +206,19 @@ export class Session {
       const timerAt = net.timers.nextExpiryNs();
       let next: bigint | undefined = timerAt;
       if (this.cpuWakeAt !== null && (next === undefined || this.cpuWakeAt <= next)) next = this.cpuWakeAt;
+      const appAt = this.appWakeAt();
+      if (appAt !== undefined && (next === undefined || appAt < next)) next = appAt;
       if (next === undefined || next > t) break;
       net.clock.advanceTo(next);
       if (this.cpuWakeAt !== null && next === this.cpuWakeAt) {
         this.cpuWakeAt = null;
         this.runCpu();
+      } else if (appAt !== undefined && next === appAt && (timerAt === undefined || appAt < timerAt)) {
+        this.runApps();
       } else {
         raise_softirq_irqoff(net, TIMER_SOFTIRQ);
         handle_softirqs(net);
+        this.runApps();
       }
     }
   }
@@ -212,6 +238,20 @@ export class Session {
     this.cpuFreeAt = now + BigInt(n * this.opts.profile.rxCostNs);
     // Frames still in the ring (NAPI kept polling past its budget): come back when the CPU is free.
     if (adapter.napi.scheduled && this.cpuWakeAt === null) this.cpuWakeAt = this.cpuFreeAt > now ? this.cpuFreeAt : now + 1n;
+    this.runApps();
+  }
+
+  /**
+   * Process context: the applications due now run (when the CPU is free of softirq work), then the
+   * interrupts their sends raised (TX completion) are serviced.
+   */
+  private runApps(): void {
+    const apps = this.host.apps;
+    const at = this.appWakeAt();
+    const net = this.host.net;
+    if (at === undefined || at > net.clock.nowNs) return;
+    apps.runDue(net.clock.nowNs);
+    if (e1000_hw_irq_pending(this.host.adapter) || net.softirq_pending) this.runCpu();
   }
 }
 
