@@ -1,7 +1,8 @@
 /**
  * Building the simulated machine from a host profile: `struct net`, one e1000 NIC with the
  * profile's MAC, MTU and ring sizes, its qdisc, the CPU backlog, and (when the profile asks) an
- * AF_PACKET sniffer. Protocol modules register themselves here as they land (inet_init ...).
+ * AF_PACKET sniffer. Protocol modules register themselves here as they land (inet_init ...), and
+ * the applications of the profile's listeners open their sockets (src/replay/apps.ts).
  */
 import { Net } from '../kernel/include/net/net_namespace.js';
 import type { NetDevice } from '../kernel/include/linux/netdevice.js';
@@ -19,6 +20,7 @@ import { arp_add_static } from '../kernel/net/ipv4/arp.js';
 import { parseIp } from '../kernel/include/net/ip.js';
 import { NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE } from '../kernel/include/net/neighbour.js';
 import type { Net as NetT } from '../kernel/include/net/net_namespace.js';
+import { Apps } from './apps.js';
 
 export interface Host {
   profile: HostProfile;
@@ -27,6 +29,8 @@ export interface Host {
   adapter: E1000Adapter;
   sniffer: PacketSock | null;
   mac: Uint8Array;
+  /** The applications behind the profile's listeners, with their sockets. */
+  apps: Apps;
 }
 
 export function parseMac(s: string): Uint8Array {
@@ -45,8 +49,9 @@ export function buildHost(profile: HostProfile, wire: (frame: Uint8Array) => voi
   init_backlog(net, dev);
   dev.flags |= IFF_UP;
   inet_setup(net, dev, profile);
+  const apps = Apps.create(net, profile);
   const sniffer = profile.sniffer ? packet_create(net, dev) : null;
-  return { profile, net, dev, adapter, sniffer, mac };
+  return { profile, net, dev, adapter, sniffer, mac, apps };
 }
 
 const NUD: Record<string, number> = { permanent: NUD_PERMANENT, reachable: NUD_REACHABLE, stale: NUD_STALE, noarp: NUD_NOARP };

@@ -13,6 +13,11 @@ export interface Listener {
   addr: string;
   backlog?: number;
   rcvbuf?: number;
+  /** skbtrace extensions: SO_REUSEPORT, how many identical sockets (a reuseport group when
+   *  `reuseport`), and the application's wake-up delay (overrides the profile's app_delay_ns). */
+  reuseport?: boolean;
+  sockets?: number;
+  delayNs?: number;
 }
 
 export interface NeighbourEntry {
@@ -46,6 +51,8 @@ export interface HostProfile {
   txRingSize: number;
   /** Virtual ns the NAPI poll needs per frame, for RX-ring overflow modelling. */
   rxCostNs: number;
+  /** Virtual ns from sk_data_ready to the application running (reading), default 0. */
+  appDelayNs: number;
   hz: number;
   /** Seed for the documented pseudo-random sources (ISN, IP ID, hashes). */
   seed: number;
@@ -79,6 +86,7 @@ export function defaultProfile(): HostProfile {
     rxRingSize: 256,
     txRingSize: 256,
     rxCostNs: 1000,
+    appDelayNs: 0,
     hz: 1000,
     seed: 1,
     sniffer: false,
@@ -158,7 +166,20 @@ export function parseProfile(json: unknown, where = 'host profile'): HostProfile
       want(['echo', 'listen', 'bind', 'discard'].includes(mode), w, `mode '${mode}' (echo, listen, bind, discard)`);
       const out: Listener = { proto: l['proto'] as 'tcp' | 'udp', port: l['port'] as number, mode: mode as ListenerMode, addr: String(l['addr'] ?? '0.0.0.0') };
       if (l['backlog'] !== undefined) out.backlog = Number(l['backlog']);
-      if (l['rcvbuf'] !== undefined) out.rcvbuf = Number(l['rcvbuf']);
+      if (l['rcvbuf'] !== undefined) {
+        want(Number.isInteger(l['rcvbuf']) && (l['rcvbuf'] as number) >= 0, w, 'rcvbuf must be a whole number of bytes');
+        out.rcvbuf = Number(l['rcvbuf']);
+      }
+      if (l['addr'] !== undefined) want(isIPv4(String(l['addr'])), w, `addr '${String(l['addr'])}' is not an IPv4 address`);
+      if (l['reuseport'] !== undefined) out.reuseport = Boolean(l['reuseport']);
+      if (l['sockets'] !== undefined) {
+        want(Number.isInteger(l['sockets']) && (l['sockets'] as number) >= 1 && (l['sockets'] as number) <= 64, w, 'sockets must be 1..64');
+        out.sockets = l['sockets'] as number;
+      }
+      if (l['delay_ns'] !== undefined) {
+        want(Number.isInteger(l['delay_ns']) && (l['delay_ns'] as number) >= 0, w, 'delay_ns must be a whole number');
+        out.delayNs = l['delay_ns'] as number;
+      }
       return out;
     });
   }
@@ -171,7 +192,7 @@ export function parseProfile(json: unknown, where = 'host profile'): HostProfile
     p.offloads = { ...p.offloads, ...(j['offloads'] as Record<string, string>) };
   }
   if (j['peer'] !== undefined) p.peer = j['peer'] as { mac: string; ip: string };
-  for (const [key, field] of [['rx_ring', 'rxRingSize'], ['tx_ring', 'txRingSize'], ['rx_cost_ns', 'rxCostNs'], ['hz', 'hz'], ['seed', 'seed']] as const) {
+  for (const [key, field] of [['rx_ring', 'rxRingSize'], ['tx_ring', 'txRingSize'], ['rx_cost_ns', 'rxCostNs'], ['app_delay_ns', 'appDelayNs'], ['hz', 'hz'], ['seed', 'seed']] as const) {
     if (j[key] !== undefined) {
       want(Number.isInteger(j[key]) && (j[key] as number) >= 0, where, `${key} must be a whole number`);
       p[field] = j[key] as number;

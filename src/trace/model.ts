@@ -94,6 +94,54 @@ export interface ReplyRecord {
   at: number;
 }
 
+/**
+ * A change to a socket while the frame was handled: its receive queue (an skb queued, refused,
+ * taken by a read, memory given back), a datagram it sent, or an error set on it. `rmem_alloc`
+ * is the socket's receive memory right after the event, so a run of events is the queue size
+ * over time.
+ */
+export interface SockEventRecord {
+  /** The socket, as in `sockets` (`sk1` ...). */
+  sk: string;
+  /** `enqueue` (queued and charged), `drop` (refused: `reason`), `dequeue` (taken by a read),
+   *  `release` (memory uncharged, udp_rmem_release), `send` (a datagram handed to IP), `error`
+   *  (sk_err set: `size` is the errno). */
+  op: 'enqueue' | 'drop' | 'dequeue' | 'release' | 'send' | 'error';
+  /** The skb concerned, or null. */
+  skb: string | null;
+  /** enqueue/drop/dequeue: the skb's truesize; release: bytes uncharged; send: datagram bytes. */
+  size: number;
+  /** sk_rmem_alloc after the event, and the limit (sk_rcvbuf). */
+  rmem_alloc: number;
+  rcvbuf: number;
+  /** For `drop`: the drop reason (`SKB_DROP_REASON_SOCKET_RCVBUFF` ...). */
+  reason?: string;
+  at: number;
+}
+
+/** A socket's state at the end of a frame's window (sockets that had events in it). */
+export interface SockSnapshot {
+  sk: string;
+  /** `udp`, `tcp` */
+  proto: string;
+  /** Bound address and port, `0.0.0.0:53`. */
+  local: string;
+  /** The simulated application behind it: `echo`, `bind`, `discard`, `listen`. */
+  app: string;
+  rmem_alloc: number;
+  rcvbuf: number;
+  /** skbs on the receive queues. */
+  queued: number;
+  /** Totals since the start: datagrams queued to it, read by the application, sent. */
+  rx: number;
+  read: number;
+  tx: number;
+  /** sk_drops: datagrams refused or dropped on the socket. */
+  drops: number;
+  /** sk_err (pending error, an errno; 0 none). */
+  err: number;
+}
+
 export interface FrameInfo {
   /** 0-based index in the capture. */
   index: number;
@@ -120,6 +168,10 @@ export interface PacketTrace {
   replies: ReplyRecord[];
   /** Free-form notes the kernel model wants the user to see (e.g. "rx ring full: rx_missed"). */
   notes: string[];
+  /** Socket events in this window (absent when there were none). */
+  sockEvents?: SockEventRecord[];
+  /** The sockets that had events in this window, as they are at its end (absent when none). */
+  sockets?: SockSnapshot[];
 }
 
 /** What `--stats` keeps for a whole capture instead of every tree. */

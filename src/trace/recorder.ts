@@ -8,7 +8,7 @@
  * frame that is current at the time, as kernel-oracle assigns events to windows.
  */
 import { type CallSink, type KfuncInfo, kfuncRegistry } from './kfunc.js';
-import type { AggregateStats, FrameInfo, PacketTrace, PathNode, SkbPtrs } from './model.js';
+import type { AggregateStats, FrameInfo, PacketTrace, PathNode, SkbPtrs, SockEventRecord } from './model.js';
 
 export type RecordMode = 'full' | 'aggregate';
 
@@ -44,11 +44,15 @@ export class Recorder implements CallSink {
   private aggFrees = 0;
   private aggReplies = 0;
 
+  /** Called with each trace as its window closes (the session adds the socket snapshots). */
+  onClose: ((t: PacketTrace) => void) | null = null;
+
   constructor(readonly mode: RecordMode = 'full') {}
 
   /** Start the window of a new frame; returns the trace of the previous one, if any. */
   begin(frame: FrameInfo): PacketTrace | null {
     const prev = this.cur;
+    if (prev !== null && this.onClose !== null) this.onClose(prev);
     this.aggFrames++;
     this.cur = this.mode === 'full' ? emptyTrace(frame) : null;
     return prev;
@@ -57,6 +61,7 @@ export class Recorder implements CallSink {
   /** Close the current window and return its trace. */
   finish(): PacketTrace | null {
     const t = this.cur;
+    if (t !== null && this.onClose !== null) this.onClose(t);
     this.cur = null;
     return t;
   }
@@ -155,6 +160,15 @@ export class Recorder implements CallSink {
   reply(data: Uint8Array, dev: string, tsNs: bigint): void {
     this.aggReplies++;
     this.cur?.replies.push({ data: Buffer.from(data.buffer, data.byteOffset, data.length).toString('hex'), summary: '', dev, tsNs: tsNs.toString(), at: this.at() });
+  }
+
+  /** A socket event (see SockEventRecord); nothing is kept outside a trace. */
+  sockEvent(sk: string, op: SockEventRecord['op'], skb: string | null, size: number, rmem_alloc: number, rcvbuf: number, reason?: string): void {
+    const t = this.cur;
+    if (t === null) return;
+    const e: SockEventRecord = { sk, op, skb, size, rmem_alloc, rcvbuf, at: this.at() };
+    if (reason !== undefined) e.reason = reason;
+    (t.sockEvents ??= []).push(e);
   }
 
   note(text: string): void {

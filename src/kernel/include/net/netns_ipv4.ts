@@ -10,6 +10,7 @@ import type { Sock } from './sock.js';
 import type { SkBuff } from '../linux/skbuff.js';
 import type { TimerList } from '../../kernel/time/timer.js';
 import type { Rtable } from './route.js';
+import type { UdpTable } from './udp.js';
 
 /** A FIB alias: one route (fib_trie leaf entry with its fib_info/nexthop). */
 export interface FibAlias {
@@ -94,4 +95,9 @@ export interface NetnsIpv4 {
   /** inet_peer: per remote address, the ICMP rate-limit bucket and the fragment id counter. */
   peers: Map<number, { rate_tokens: number; rate_last: number; rid: number; n_redirects: number }>;
   frags: Fqdir;
+  /** net->ipv4.udp_table: the UDP socket hash tables (udp_init). */
+  udp_table: UdpTable | null;
+  /** The sockets created by the host's applications, in creation order (sk1, sk2 ...): not a
+   *  kernel list, what the traces and --stats show per socket. */
+  socks: Sock[];
 }

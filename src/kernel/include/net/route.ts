@@ -72,10 +72,13 @@ export interface Flowi4 {
   flowi4_scope: number;
   flowi4_proto: number;
   flowi4_mark: number;
+  /** fl4_sport / fl4_dport: the transport ports of the flow (UDP, TCP), host order. */
+  fl4_sport: number;
+  fl4_dport: number;
 }
 
 export function flowi4_init(daddr: number, saddr: number, proto: number, tos = 0): Flowi4 {
-  return { daddr, saddr, flowi4_oif: 0, flowi4_iif: 1, flowi4_tos: tos, flowi4_scope: RT_SCOPE_UNIVERSE, flowi4_proto: proto, flowi4_mark: 0 };
+  return { daddr, saddr, flowi4_oif: 0, flowi4_iif: 1, flowi4_tos: tos, flowi4_scope: RT_SCOPE_UNIVERSE, flowi4_proto: proto, flowi4_mark: 0, fl4_sport: 0, fl4_dport: 0 };
 }
 
 /** skb_rtable(skb): the route attached to the skb. */
@@ -112,3 +115,13 @@ export const EMSGSIZE = 90;
 export const EINPROGRESS = 115;
 export const ENOMEM = 12;
 export const E2BIG = 7;
+export const ECONNREFUSED = 111;
+export const EADDRINUSE = 98;
+export const EAFNOSUPPORT = 97;
+export const EDESTADDRREQ = 89;
+export const EOPNOTSUPP = 95;
+export const ENOPROTOOPT = 92;
+export const EPROTO = 71;
+export const EHOSTDOWN = 112;
+export const ENONET = 64;
+export const EAGAIN = 11;

@@ -38,7 +38,7 @@ import {
 } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
 import { IPPROTO_ICMP, IP_OFFSET, IP_PMTUDISC_DONT, get16, get32, iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tos, put16, put32 } from '../../include/net/ip.js';
-import { RTCF_BROADCAST, RTCF_LOCAL, RTCF_MULTICAST, RTN_BROADCAST, RT_SCOPE_LINK, type Rtable, dst_mtu, flowi4_init, skb_rtable } from '../../include/net/route.js';
+import { RTCF_BROADCAST, RTCF_LOCAL, RTCF_MULTICAST, RTN_BROADCAST, RTN_LOCAL, RT_SCOPE_LINK, type Rtable, dst_mtu, flowi4_init, skb_rtable } from '../../include/net/route.js';
 import { type Sock, sock_create_kern } from '../../include/net/sock.js';
 import type { NetProtocol } from '../../include/net/protocol.js';
 import { csumAdd, csumFold, csumPartial } from '../../../wire/checksum.js';
@@ -301,13 +301,30 @@ export const icmp_reply = kfunc(F, function icmp_reply(p: IcmpBxm, skb: SkBuff):
 
 /**
  * icmp_route_lookup(): the route of an ICMP error back to the packet's source (or the first hop
- * of its source route). See net/ipv4/icmp.c.
+ * of its source route). xfrm_lookup gives the same route back (no IPsec policies), and 6.18 then
+ * takes the "relookup" path with the reversed flow of the offending packet (as the udp-closed-port
+ * fixture shows: the address types of its source and destination in the local table, then, its
+ * destination being ours, __ip_route_output_key for the reversed flow, which replaces the first
+ * route). See net/ipv4/icmp.c.
  */
 const icmp_route_lookup = kfunc(F, function icmp_route_lookup(net: Net, skb_in: SkBuff, saddr: number, tos: number): { rt: Rtable; fl4: ReturnType<typeof flowi4_init> } | number {
   const fl4 = flowi4_init(iph_saddr(skb_in), saddr, IPPROTO_ICMP, tos & 0xfc);
   fl4.flowi4_mark = skb_in.mark;
   const rt = ip_route_output_flow(net, fl4, null);
   if (typeof rt === 'number') return rt;
+  // xfrm_decode_session_reverse(): the offending packet's flow, reversed.
+  const dev = skb_in.dev ?? rt.dev;
+  const dec_daddr = iph_saddr(skb_in);
+  const dec_saddr = iph_daddr(skb_in);
+  inet_addr_type_dev_table(net, dev, dec_daddr);
+  if (inet_addr_type_dev_table(net, dev, dec_saddr) === RTN_LOCAL) {
+    const fl4_dec = flowi4_init(dec_daddr, dec_saddr, IPPROTO_ICMP, tos & 0xfc);
+    fl4_dec.flowi4_mark = skb_in.mark;
+    const rt2 = ip_route_output_key(net, fl4_dec);
+    if (typeof rt2 === 'number') return { rt, fl4 }; // relookup_failed: keep the first route
+    fl4_dec.flowi4_proto = IPPROTO_ICMP;
+    return { rt: rt2, fl4: fl4_dec };
+  }
   return { rt, fl4 };
 });
 
@@ -582,10 +599,14 @@ export const icmp_protocol: NetProtocol = { handler: icmp_rcv, err_handler: icmp
 
 /**
  * icmp_init(): the ICMP socket (per cpu in Linux): TTL from the route/sysctl, IP_PMTUDISC_DONT
- * (so ICMP is sent without DF and may be fragmented). See net/ipv4/icmp.c.
+ * (so ICMP is sent without DF and may be fragmented), a send buffer of 2 * SKB_TRUESIZE(64 KiB).
+ * See net/ipv4/icmp.c.
  */
 export function icmp_init(net: Net): void {
-  net.ipv4!.icmp_sk = sock_create_kern(net, 'icmp', IP_PMTUDISC_DONT);
+  const sk = sock_create_kern(net, 'icmp', IP_PMTUDISC_DONT);
+  // icmp_sk_init(): enough send buffer for two 64 KiB messages.
+  sk.sk_sndbuf = 2 * (64 * 1024 + 576);
+  net.ipv4!.icmp_sk = sk;
 }
 
 export { iph_daddr };

@@ -5,8 +5,14 @@
  * dst_output -> ip_output -> ip_finish_output, which fragments what exceeds the MTU
  * (ip_do_fragment) and hands every frame to the neighbour layer (ip_finish_output2).
  *
+ * The lockless path of an uncorked UDP send is ip_make_skb (a private queue and cork, then
+ * __ip_make_skb); corked sends (MSG_MORE, UDP_CORK) build on the socket's write queue with
+ * ip_append_data and leave with ip_push_pending_frames / ip_finish_skb. The first skb of a
+ * datagram is charged to the socket's send buffer (sock_alloc_send_skb), the others too
+ * (sock_wfree), and fragments carry the charge of the piece they came from.
+ *
  * Simplified: no GSO, no scatter-gather pages (NETIF_F_SG off, as in the fixtures), no netfilter
- * hooks, no cgroup BPF, no socket memory accounting. See net/ipv4/ip_output.c.
+ * hooks, no cgroup BPF. See net/ipv4/ip_output.c.
  */
 import { kfunc } from '../../../trace/kfunc.js';
 import { LL_RESERVED_SPACE } from '../../include/linux/netdevice.js';
@@ -34,6 +40,7 @@ import {
   skb_reset_transport_header,
   skb_set_network_header,
   skb_shared,
+  skb_trim,
 } from '../core/skbuff.js';
 import { SKB_DROP_REASON_NEIGH_CREATEFAIL } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
@@ -55,8 +62,10 @@ import {
   put16,
   put32,
 } from '../../include/net/ip.js';
-import { type Flowi4, RTN_BROADCAST, RTN_MULTICAST, type Rtable, dst_mtu, rt_nexthop, skb_dst_set, skb_rtable, EMSGSIZE } from '../../include/net/route.js';
-import type { Sock } from '../../include/net/sock.js';
+import { type Flowi4, RTN_BROADCAST, RTN_MULTICAST, type Rtable, dst_mtu, rt_nexthop, skb_dst_set, skb_rtable, EMSGSIZE, ENOBUFS } from '../../include/net/route.js';
+import { type InetCork, type MsgHdr, type Sock, MSG_DONTWAIT, MSG_PROBE } from '../../include/net/sock.js';
+import { sock_alloc_send_skb, sock_wfree, skb_set_owner_w } from '../core/sock.js';
+import { csumAdd, csumPartial } from '../../../wire/checksum.js';
 import { ETH_P_IP } from '../core/dev.js';
 import { __neigh_create, neigh_lookup, neigh_output } from '../core/neighbour.js';
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, icmp_out_count } from './icmp.js';
@@ -165,8 +174,7 @@ export type Getfrag = (from: unknown, skb: SkBuff, to: number, offset: number, l
  * skb per fragment (fragheaderlen + a multiple of 8, the last one what is left), each with
  * hh_len + 15 bytes of headroom. Returns 0 or -errno. See net/ipv4/ip_output.c.
  */
-export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4: Flowi4, queue: SkBuff[], getfrag: Getfrag, from: unknown, length: number, transhdrlen: number): number {
-  const cork = sk.cork;
+export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4: Flowi4, queue: SkBuff[], getfrag: Getfrag, from: unknown, length: number, transhdrlen: number, flags = 0, cork: InetCork = sk.cork): number {
   const rt = cork.rt!;
   const hh_len = LL_RESERVED_SPACE(rt.dev);
   const optlen = cork.opt !== null ? cork.opt.length : 0;
@@ -181,6 +189,7 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
   }
   cork.length += length;
   let offset = 0;
+  let wmem_alloc_delta = 0;
   let skb: SkBuff | null = queue.length ? queue[queue.length - 1]! : null;
   while (length > 0) {
     let copy = skb !== null ? mtu - skb.len : 0;
@@ -193,7 +202,14 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
       if (datalen > mtu - fragheaderlen) datalen = maxfraglen - fragheaderlen;
       const fraglen = datalen + fragheaderlen;
       const alloclen = fraglen + hh_len + 15;
-      skb = alloc_skb(alloclen);
+      if (transhdrlen) {
+        const r = sock_alloc_send_skb(sk, alloclen, (flags & MSG_DONTWAIT) !== 0);
+        if (typeof r === 'number') return error(r);
+        skb = r;
+      } else {
+        if (sk.sk_wmem_alloc + wmem_alloc_delta > 2 * sk.sk_sndbuf) return error(-ENOBUFS);
+        skb = alloc_skb(alloclen);
+      }
       skb.ip_summed = CHECKSUM_NONE;
       skb.csum = 0;
       skb_reserve(skb, hh_len);
@@ -202,7 +218,11 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
       skb.transport_header = skb.network_header + fragheaderlen;
       data += fragheaderlen;
       if (fraggap > 0) {
+        // skb_copy_and_csum_bits(): the bytes past maxfraglen move, and so does their checksum.
         skb_copy_bits(skb_prev!, maxfraglen, skb.head.subarray(data + transhdrlen, data + transhdrlen + fraggap), fraggap);
+        skb.csum = csumPartial(skb.head, data + transhdrlen, fraggap);
+        skb_prev!.csum = csumAdd(skb_prev!.csum, ~skb.csum & 0xffff);
+        skb_trim(skb_prev!, maxfraglen); // pskb_trim_unique()
         data += fraggap;
       }
       copy = datalen - transhdrlen - fraggap;
@@ -210,6 +230,11 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
       offset += copy;
       length -= copy + transhdrlen;
       transhdrlen = 0;
+      if (skb.destructor === null) {
+        skb.destructor = sock_wfree;
+        skb.sk = sk;
+        wmem_alloc_delta += skb.truesize;
+      }
       queue.push(skb);
       continue;
     }
@@ -220,15 +245,22 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
     offset += copy;
     length -= copy;
   }
+  sk.sk_wmem_alloc += wmem_alloc_delta;
   return 0;
+
+  function error(err: number): number {
+    cork.length -= length;
+    SNMP_INC_STATS(sk.net, 'IPSTATS_MIB_OUTDISCARDS');
+    sk.sk_wmem_alloc += wmem_alloc_delta;
+    return err;
+  }
 });
 
 /**
  * ip_setup_cork(): the route, fragment size (path MTU), TTL and TOS of a new datagram.
  * Inline in ip_output.c.
  */
-function ip_setup_cork(sk: Sock, rt: Rtable, opt: Uint8Array | null, tos: number, ttl: number): void {
-  const cork = sk.cork;
+function ip_setup_cork(sk: Sock, rt: Rtable, opt: Uint8Array | null, tos: number, ttl: number, cork: InetCork = sk.cork): void {
   cork.rt = rt;
   cork.opt = opt;
   cork.fragsize = dst_mtu(rt);
@@ -242,13 +274,57 @@ function ip_setup_cork(sk: Sock, rt: Rtable, opt: Uint8Array | null, tos: number
  * ip_append_data(): start (or continue) a corked datagram on the socket's write queue.
  * See net/ipv4/ip_output.c.
  */
-export const ip_append_data = kfunc(F, function ip_append_data(sk: Sock, fl4: Flowi4, getfrag: Getfrag, from: unknown, length: number, transhdrlen: number, opt: Uint8Array | null, rt: Rtable, tos: number): number {
+export const ip_append_data = kfunc(F, function ip_append_data(sk: Sock, fl4: Flowi4, getfrag: Getfrag, from: unknown, length: number, transhdrlen: number, opt: Uint8Array | null, rt: Rtable, tos: number, flags = 0): number {
+  if (flags & MSG_PROBE) return 0;
   if (sk.sk_write_queue.length === 0) {
     ip_setup_cork(sk, rt, opt, tos, 0);
   } else {
     transhdrlen = 0;
   }
-  return __ip_append_data(sk, fl4, sk.sk_write_queue, getfrag, from, length, transhdrlen);
+  return __ip_append_data(sk, fl4, sk.sk_write_queue, getfrag, from, length, transhdrlen, flags);
+});
+
+/**
+ * ip_generic_getfrag(): getfrag of UDP and raw sockets: copy `len` bytes at `offset` of the
+ * user's data to the skb and fold their checksum into skb->csum (csum_block_add, byte-swapped at
+ * an odd offset). See net/ipv4/ip_output.c.
+ */
+export const ip_generic_getfrag = kfunc(F, function ip_generic_getfrag(from: unknown, skb: SkBuff, to: number, offset: number, len: number, odd: number): number {
+  const msg = from as MsgHdr;
+  const src = msg.data;
+  const dst = skb.head;
+  for (let i = 0; i < len; i++) dst[to + i] = src[offset + i]!;
+  let s = csumPartial(dst, to, len);
+  if (odd & 1) s = ((s & 0xff) << 8) | (s >> 8);
+  return csumAdd(skb.csum, s);
+});
+
+/** The private queue of ip_make_skb (a stack variable in Linux): always left empty. */
+const ip_make_skb_queue: SkBuff[] = [];
+
+/**
+ * ip_make_skb(): the lockless path of an uncorked datagram (UDP): build it on a private queue
+ * with a private cork and return it made (__ip_make_skb), or -errno, or null (MSG_PROBE).
+ * See net/ipv4/ip_output.c.
+ */
+export const ip_make_skb = kfunc(F, function ip_make_skb(sk: Sock, fl4: Flowi4, getfrag: Getfrag, from: unknown, length: number, transhdrlen: number, opt: Uint8Array | null, rt: Rtable, tos: number, cork: InetCork, flags: number): SkBuff | null | number {
+  if (flags & MSG_PROBE) return null;
+  const queue = ip_make_skb_queue; // struct sk_buff_head queue on the kernel's stack
+  cork.addr = 0;
+  cork.opt = null;
+  ip_setup_cork(sk, rt, opt, tos, 0, cork);
+  const err = __ip_append_data(sk, fl4, queue, getfrag, from, length, transhdrlen, flags, cork);
+  if (err) {
+    __ip_flush_pending_frames(sk, queue, cork);
+    return err;
+  }
+  return __ip_make_skb(sk, fl4, queue, sk.sk_protocol, cork);
+});
+
+/** __ip_flush_pending_frames(): free what a failed append left on a queue. */
+const __ip_flush_pending_frames = kfunc(F, function __ip_flush_pending_frames(_sk: Sock, queue: SkBuff[], cork: InetCork): void {
+  for (const skb of queue.splice(0)) kfree_skb(skb);
+  cork.rt = null;
 });
 
 /** ip_flush_pending_frames(): drop a datagram that could not be built. */
@@ -268,8 +344,7 @@ function ip_options_build(skb: SkBuff, opt: Uint8Array): void {
  * the IP ID (ip_select_ident), options. The route moves from the cork to the skb.
  * See net/ipv4/ip_output.c.
  */
-export const __ip_make_skb = kfunc(F, function __ip_make_skb(sk: Sock, fl4: Flowi4, queue: SkBuff[], protocol: number): SkBuff | null {
-  const cork = sk.cork;
+export const __ip_make_skb = kfunc(F, function __ip_make_skb(sk: Sock, fl4: Flowi4, queue: SkBuff[], protocol: number, cork: InetCork = sk.cork): SkBuff | null {
   const net = sk.net;
   const skb = queue.shift();
   if (skb === undefined) return null;
@@ -284,6 +359,8 @@ export const __ip_make_skb = kfunc(F, function __ip_make_skb(sk: Sock, fl4: Flow
     skb.len += tmp.len;
     skb.data_len += tmp.len;
     skb.truesize += tmp.truesize;
+    tmp.destructor = null;
+    tmp.sk = null;
   }
   skb.ignore_df = ip_sk_ignore_df(sk) ? 1 : 0;
   let df = 0;
@@ -313,7 +390,7 @@ export const __ip_make_skb = kfunc(F, function __ip_make_skb(sk: Sock, fl4: Flow
 });
 
 /** ip_finish_skb(): __ip_make_skb on the socket's write queue. Inline in include/net/ip.h. */
-const ip_finish_skb = kfunc(
+export const ip_finish_skb = kfunc(
   'include/net/ip.h',
   function ip_finish_skb(sk: Sock, fl4: Flowi4, protocol: number): SkBuff | null {
     return __ip_make_skb(sk, fl4, sk.sk_write_queue, protocol);
@@ -432,7 +509,13 @@ export const ip_do_fragment = kfunc(F, function ip_do_fragment(net: Net, sk: Soc
       if (frag.len > mtu || (frag.len & 7 && frag.next !== null) || skb_headroom(frag) < hlen + ll_rs || skb_shared(frag)) ok = false;
     }
     if (ok) {
-      for (let frag = skb.shinfo.frag_list; frag !== null; frag = frag.next) skb.truesize -= frag.truesize;
+      for (let frag = skb.shinfo.frag_list; frag !== null; frag = frag.next) {
+        if (skb.sk !== null) {
+          frag.sk = skb.sk;
+          frag.destructor = sock_wfree;
+        }
+        skb.truesize -= frag.truesize;
+      }
       // ip_fraglist_init():
       const iter = { frag: skb.shinfo.frag_list, offset: 0, iph: skb, hlen };
       skb.shinfo.frag_list = null;
@@ -474,6 +557,7 @@ export const ip_do_fragment = kfunc(F, function ip_do_fragment(net: Net, sk: Soc
     if (len < left) len &= ~7;
     const skb2 = alloc_skb(len + hlen + ll_rs);
     ip_copy_metadata(skb2, skb);
+    if (skb.sk !== null) skb_set_owner_w(skb2, skb.sk as Sock);
     skb_reserve(skb2, ll_rs);
     skb_put(skb2, len + hlen);
     skb_reset_network_header(skb2);
