@@ -37,9 +37,9 @@ import {
 } from '../wire/tcp.js';
 import { ND_OPT_SOURCE_LL_ADDR, ND_OPT_TARGET_LL_ADDR, parseNdOptions } from '../wire/icmpv6.js';
 import { ICMP_CODE_NAMES, ICMP_TYPE_NAMES, ICMPV6_CODE_NAMES, ICMPV6_TYPE_NAMES } from './summary-names.js';
-import { tcpFlow, type SummaryContext, type TcpEndpoint, type TcpFlowState } from './summary-state.js';
+import { tcpSenderIsLow, type SummaryContext, type TcpFlowState } from './summary-state.js';
 import { Bounds, capturedFrom, ensure, MALFORMED, pad20, reportedFrom, sub, u16, u32, u8, type Cols, type Tvb } from './summary-tvb.js';
-import { hex4, hex8, ipv4At, ipv4Text, ipv6Text } from './summary-addr.js';
+import { hex4, hex8, ipv4Text, ipv6Text } from './summary-addr.js';
 
 /** What the network layer hands to the transport layer. */
 interface NetInfo {
@@ -579,14 +579,13 @@ function dissectTcp(c: Cols, t: Tvb, net: NetInfo, ctx: Ctx): void {
   let rev: TcpFlowState | null = null;
   let ace = false;
   if (ctx) {
-    // Endpoint keys: numbers over IPv4 (no string to build), "addr:port" over IPv6.
-    const a: TcpEndpoint = net.v6 ? `${net.src}:${sport}` : ipv4At(net.bytes, net.srcAt) * 0x1_0000 + sport;
-    const b: TcpEndpoint = net.v6 ? `${net.dst}:${dport}` : ipv4At(net.bytes, net.dstAt) * 0x1_0000 + dport;
-    let conv = ctx.tcpConversation(a, b);
-    const prev = tcpFlow(conv, a);
-    if (syn && !hasAck && prev.base !== null && prev.base !== seq) conv = ctx.resetTcpConversation(conv, a);
-    fwd = tcpFlow(conv, a);
-    rev = tcpFlow(conv, b);
+    // The conversation is keyed by its two endpoints, read from the frame's address bytes.
+    const conv = ctx.tcpConversation(net.v6, net.bytes, net.srcAt, net.dstAt, sport, dport);
+    const fromLow = tcpSenderIsLow(net.v6, net.bytes, net.srcAt, net.dstAt, sport, dport);
+    const prev = fromLow ? conv.low : conv.high;
+    if (syn && !hasAck && prev.base !== null && prev.base !== seq) ctx.resetTcpConversation(conv);
+    fwd = fromLow ? conv.low : conv.high;
+    rev = fromLow ? conv.high : conv.low;
     if (syn && !hasAck && (flags & TCPHDR_ECN3) === TCPHDR_ECN3) conv.accEcnSyn = true;
     else if (syn && hasAck && conv.accEcnSyn && (flags & 0x180) !== 0) conv.accEcn = true;
     ace = !syn && conv.accEcn;

@@ -14,7 +14,8 @@
  * Only these; tshark's expert analysis ([TCP Retransmission], [TCP Dup ACK], ...) is not kept.
  * Tables are bounded (oldest entries dropped) so memory stays flat on long captures.
  */
-import { EchoTable } from './summary-echo.js';
+import { EchoTable, word } from './summary-echo.js';
+import { WordTable } from './summary-table.js';
 
 export interface TcpFlowState {
   /** Base for relative sequence numbers, or null until the direction's first segment. */
@@ -23,57 +24,49 @@ export interface TcpFlowState {
   winScale: number;
 }
 
-/**
- * One end of a TCP conversation, address and port, as a Map-friendly key: over IPv4 the Number
- * `addr * 65536 + port` (exact, 48 bits), over IPv6 the string "addr:port" (the port after the
- * last colon, so the string is unambiguous).
- */
-export type TcpEndpoint = number | string;
-
 export interface TcpConversation {
-  /** Its key in the conversation table. */
-  readonly key: string;
-  /** The endpoint whose sending direction `a` describes; `b` is the other direction. */
-  aKey: TcpEndpoint;
-  a: TcpFlowState;
-  /** The same object as `a` when both ends are the same endpoint (same address and port). */
-  b: TcpFlowState;
+  /**
+   * The two directions, by the sending endpoint (address, port) in the table's order of the two
+   * endpoints (tcpSenderIsLow()); the same object when both ends are the same endpoint.
+   */
+  low: TcpFlowState;
+  high: TcpFlowState;
   /** The SYN asked for Accurate ECN (AE, CWR and ECE all set, RFC 9768). */
   accEcnSyn: boolean;
   /** ... and the SYN-ACK agreed: later segments carry the ACE counter in those three bits. */
   accEcn: boolean;
-}
-
-/** The direction of `conv` in which `from` sends. */
-export function tcpFlow(conv: TcpConversation, from: TcpEndpoint): TcpFlowState {
-  return from === conv.aKey ? conv.a : conv.b;
-}
-
-function newConversation(key: string, a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
-  const fa: TcpFlowState = { base: null, winScale: -1 };
-  const fb: TcpFlowState = a === b ? fa : { base: null, winScale: -1 };
-  return { key, aKey: a, a: fa, b: fb, accEcnSyn: false, accEcn: false };
+  /** Its slot in the conversation table. */
+  slot: number;
 }
 
 /**
- * The table key of the conversation between two endpoints, the same whichever end is given first.
- * Two IPv4 endpoints (48-bit Numbers) make a 6-code-unit string, their three 16-bit halves each,
- * lower endpoint first: short strings are cheap to build and hash, and this runs for every TCP
- * segment. Anything else is "x|y", which is never 6 units long (an IPv6 endpoint alone has at
- * least 4 characters, "::" plus ":0"), so the two forms cannot meet.
+ * True when the sender of a TCP segment is the lower of its two endpoints (or both are the
+ * same): address bytes compared first, then the port. Any fixed order would do; it only has to
+ * name the same endpoint whichever way a segment goes. The addresses are 4 (IPv4) or 16 (IPv6)
+ * bytes at `srcAt` and `dstAt` in `bytes`.
  */
-function conversationKey(a: TcpEndpoint, b: TcpEndpoint): string {
-  if (typeof a === 'number' && typeof b === 'number') {
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
-    return String.fromCharCode(
-      Math.floor(lo / 0x1_0000_0000), Math.floor(lo / 0x1_0000) & 0xffff, lo & 0xffff,
-      Math.floor(hi / 0x1_0000_0000), Math.floor(hi / 0x1_0000) & 0xffff, hi & 0xffff,
-    );
+export function tcpSenderIsLow(v6: boolean, bytes: Uint8Array, srcAt: number, dstAt: number, sport: number, dport: number): boolean {
+  const n = v6 ? 16 : 4;
+  for (let i = 0; i < n; i++) {
+    const x = bytes[srcAt + i]!;
+    const y = bytes[dstAt + i]!;
+    if (x !== y) return x < y;
   }
-  const x = String(a);
-  const y = String(b);
-  return x < y ? `${x}|${y}` : `${y}|${x}`;
+  return sport <= dport;
+}
+
+/** Words of a conversation key: family, then (address, port) of the lower endpoint, then of the higher. */
+const TCP_KEY_WORDS = 11;
+
+function addressWords(key: Int32Array, at: number, bytes: Uint8Array, off: number, v6: boolean): void {
+  key[at] = word(bytes, off);
+  if (v6) {
+    key[at + 1] = word(bytes, off + 4);
+    key[at + 2] = word(bytes, off + 8);
+    key[at + 3] = word(bytes, off + 12);
+  } else {
+    key[at + 1] = key[at + 2] = key[at + 3] = 0;
+  }
 }
 
 interface FragmentSet {
@@ -136,7 +129,8 @@ export class SummaryContext {
   readonly macNames: boolean;
   /** Frame number of the last frame summarised (1-based), used when frames carry no index. */
   frameNo = 0;
-  private readonly tcp = new BoundedMap<string, TcpConversation>(MAX_CONVERSATIONS);
+  /** TCP conversations, keyed by their two endpoints (see tcpConversation()). */
+  private readonly tcp = new WordTable<TcpConversation>(MAX_CONVERSATIONS, TCP_KEY_WORDS);
   /** ICMP and ICMPv6 echo requests: key -> frame number (see summary-echo.ts). */
   readonly echo = new EchoTable(MAX_ECHO);
   private readonly frags = new BoundedMap<string, FragmentSet>(MAX_FRAGMENT_SETS);
@@ -146,34 +140,39 @@ export class SummaryContext {
     this.macNames = opts.macNames ?? true;
   }
 
-  /** The conversation between two endpoints, created on first use. */
-  tcpConversation(a: TcpEndpoint, b: TcpEndpoint): TcpConversation {
-    const key = conversationKey(a, b);
-    let c = this.tcp.get(key);
-    if (!c) {
-      c = newConversation(key, a, b);
-      this.tcp.set(key, c);
-      this.tcp.trim();
-    }
+  /** The conversation a TCP segment belongs to (arguments as tcpSenderIsLow()), created on first use. */
+  tcpConversation(v6: boolean, bytes: Uint8Array, srcAt: number, dstAt: number, sport: number, dport: number): TcpConversation {
+    const low = tcpSenderIsLow(v6, bytes, srcAt, dstAt, sport, dport);
+    const k = this.tcp.key;
+    k[0] = v6 ? 6 : 4;
+    addressWords(k, 1, bytes, low ? srcAt : dstAt, v6);
+    k[5] = low ? sport : dport;
+    addressWords(k, 6, bytes, low ? dstAt : srcAt, v6);
+    k[10] = low ? dport : sport;
+    const s = this.tcp.find();
+    if (s >= 0) return this.tcp.value(s);
+    const fl: TcpFlowState = { base: null, winScale: -1 };
+    // Both ends the same endpoint: one direction, as the Map keyed by endpoint had.
+    const same = k[5] === k[10] && k[1] === k[6] && k[2] === k[7] && k[3] === k[8] && k[4] === k[9];
+    const c: TcpConversation = { low: fl, high: same ? fl : { base: null, winScale: -1 }, accEcnSyn: false, accEcn: false, slot: -1 };
+    c.slot = this.tcp.insert(c);
     return c;
   }
 
   /**
-   * Start `conv` over (a SYN with a new ISN: tshark's "port numbers reused"), `a` being the
-   * endpoint that sent the SYN: as a new conversation, newest in the table. The object is reused
-   * rather than replaced: a busy capture resets conversations all the time, and fresh objects
-   * that then live for thousands of frames are what the garbage collector pays most for.
+   * Start `conv` over (a SYN with a new ISN: tshark's "port numbers reused"): as a new
+   * conversation, newest in the table. The object is reused rather than replaced: a busy capture
+   * resets conversations all the time, and fresh objects that then live for thousands of frames
+   * are what the garbage collector pays most for.
    */
-  resetTcpConversation(conv: TcpConversation, a: TcpEndpoint): TcpConversation {
-    conv.aKey = a;
-    conv.a.base = null;
-    conv.a.winScale = -1;
-    conv.b.base = null;
-    conv.b.winScale = -1;
+  resetTcpConversation(conv: TcpConversation): TcpConversation {
+    conv.low.base = null;
+    conv.low.winScale = -1;
+    conv.high.base = null;
+    conv.high.winScale = -1;
     conv.accEcnSyn = false;
     conv.accEcn = false;
-    this.tcp.delete(conv.key);
-    this.tcp.set(conv.key, conv);
+    this.tcp.touch(conv.slot);
     return conv;
   }
 
