@@ -738,6 +738,8 @@ export async function openTui(opts: RunOptions, io: CliIo): Promise<number> {
     process.off('SIGHUP', onSignal);
     if (input !== io.stdin) (input as ReadStream).destroy();
     else io.stdin.pause?.();
+    // A capture on stdin may never end (tcpdump -w -): stop reading it, or the process would wait.
+    if (isStream) (io.stdin as { destroy?: () => void }).destroy?.();
   }
   const err = source.inputError();
   if (err !== undefined) {
