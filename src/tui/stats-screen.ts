@@ -20,9 +20,9 @@ type Contrib = typeof ContribNs;
 /** Bars are as wide as the longest reason shown, within these bounds. */
 const BAR_MIN = 6;
 const BAR_MAX = 22;
-const RING = 'RX ring occupancy (descriptors in use) by packet';
-const SOCKS = 'Socket receive queues (skbs) by packet';
-const MEMORY = 'Allocations and frees (running totals) by packet';
+const RING = 'RX ring: descriptors in use, by packet';
+const SOCKS = 'Socket receive queues (skbs), by packet';
+const MEMORY = 'Allocations and frees (running totals), by packet';
 
 type Rect = { top: number; left: number; width: number; height: number };
 

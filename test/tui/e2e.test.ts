@@ -127,7 +127,7 @@ describe('the terminal UI in tmux', () => {
       s = await waitFor(/Statistics: 2 of 2 frames simulated/, 'the statistics screen');
       expect(s).toContain('Drops by reason');
       expect(s).toContain('Hits per kernel function');
-      expect(s).toContain('RX ring occupancy');
+      expect(s).toContain('RX ring: descriptors in use');
       expect(s).toContain('Allocations and frees');
       expect(s).toMatch(/e1000_intr +\d+ /);
       keys('Escape');

@@ -211,7 +211,7 @@ export function statsView(s: StatsSnapshot, opts: { total: number; done: boolean
     dropLegend: drops.length ? drops.map(([r, n], i) => `${i + 1}. ${r}  ${n}`) : ['no drops'],
     callRows: calls.map(([fn, n]) => [fn, String(n), s.files[fn] ?? '']),
     ring: s.rxRing.x.length ? [s.rxRing] : [],
-    ringNote: s.rxRing.x.length ? `max ${Math.max(...s.rxRing.y)} of ${s.rxRingSize} descriptors` : 'no frames simulated yet',
+    ringNote: s.rxRing.x.length ? `max ${Math.max(...s.rxRing.y)}/${s.rxRingSize}` : 'none yet',
     sockets: s.sockets,
     socketNote: s.sockets.length ? '' : 'no socket received anything in the frames simulated so far',
     memory: s.allocSeries.x.length ? [s.allocSeries, s.freeSeries] : [],
