@@ -125,6 +125,11 @@ const freeJson = (f: PacketTrace['frees'][number]): string => `{"skb":"${f.skb}"
 const slabFreeJson = (f: PacketTrace['slabFrees'][number]): string => `{"addr":"${f.addr}","cache":${q(f.cache)},"fn":"${f.fn}","at":${f.at}}`;
 const dropJson = (d: PacketTrace['drops'][number]): string => `{"skb":"${d.skb}","reason":"${d.reason}","fn":"${d.fn}","at":${d.at}}`;
 
+const sockEventJson = (e: NonNullable<PacketTrace['sockEvents']>[number]): string =>
+  `{"sk":"${e.sk}","op":"${e.op}","skb":${e.skb === null ? 'null' : `"${e.skb}"`},"size":${e.size},"rmem_alloc":${e.rmem_alloc},"rcvbuf":${e.rcvbuf}${e.reason !== undefined ? `,"reason":"${e.reason}"` : ''},"at":${e.at}}`;
+const sockJson = (k: NonNullable<PacketTrace['sockets']>[number]): string =>
+  `{"sk":"${k.sk}","proto":"${k.proto}","local":"${k.local}","app":"${k.app}","rmem_alloc":${k.rmem_alloc},"rcvbuf":${k.rcvbuf},"queued":${k.queued},"rx":${k.rx},"read":${k.read},"tx":${k.tx},"drops":${k.drops},"err":${k.err}}`;
+
 function replyJson(r: PacketTrace['replies'][number], replySummary: (hex: string) => string): string {
   if (!r.summary) r.summary = replySummary(r.data);
   return `{"data":"${r.data}","summary":${q(r.summary)},"dev":${q(r.dev)},"tsNs":"${r.tsNs}","at":${r.at}}`;
@@ -148,7 +153,10 @@ function traceTail(t: PacketTrace, replySummary: (hex: string) => string, out: (
   each('drops', t.drops, dropJson);
   out(',"counters":' + q(t.counters));
   each('replies', t.replies, (r) => replyJson(r, replySummary));
-  out(',"notes":' + q(t.notes) + '}');
+  out(',"notes":' + q(t.notes));
+  if (t.sockEvents !== undefined) each('sockEvents', t.sockEvents, sockEventJson);
+  if (t.sockets !== undefined) each('sockets', t.sockets, sockJson);
+  out('}');
 }
 
 /** One trace as a JSON text (no newline). Key order: summary, then the PacketTrace's. */

@@ -1,7 +1,8 @@
 /**
  * `-V` text: per frame, its summary line, then what the kernel did: the indented call path with
  * source files (and `inline` marks), the skb pointer operations, allocations and frees, drops with
- * their reasons, counters, and the replies the host sent.
+ * their reasons, counters, the replies the host sent, and what happened to sockets (queued,
+ * refused, read, sent, with the receive memory after each) and their state at the end.
  *
  * Everything is plain data from a PacketTrace; nothing here knows the kernel model.
  */
@@ -91,5 +92,32 @@ export function formatTraceDetail(t: PacketTrace, replySummary: (hex: string) =>
   const counters = Object.entries(t.counters);
   if (counters.length) out.push(`    counters: ${counters.map(([k, v]) => `${k} +${v}`).join(', ')}`);
   for (const r of t.replies) out.push(`    ${paint(col, C.green, 'reply')}: ${r.summary || replySummary(r.data)}`);
+  if (t.sockEvents?.length) {
+    out.push('    sockets:');
+    for (const e of t.sockEvents) out.push(`      ${formatSockEvent(e, col)}  ${paint(col, C.dim, `in ${t.path[e.at]?.fn ?? '?'}`)}`);
+  }
+  for (const k of t.sockets ?? []) {
+    out.push(`    ${paint(col, C.cyan, 'socket')} ${k.sk} ${k.proto} ${k.local} (${k.app}): rmem_alloc ${k.rmem_alloc}/${k.rcvbuf}, queued ${k.queued}, rx ${k.rx}, read ${k.read}, tx ${k.tx}, drops ${k.drops}${k.err ? `, err ${k.err}` : ''}`);
+  }
   return out;
+}
+
+/** One socket event: what happened, and the receive memory after it. */
+export function formatSockEvent(e: NonNullable<PacketTrace['sockEvents']>[number], col = false): string {
+  const skb = e.skb !== null ? ` skb ${e.skb}` : '';
+  const after = `rmem_alloc ${e.rmem_alloc}/${e.rcvbuf}`;
+  switch (e.op) {
+    case 'enqueue':
+      return `${e.sk} queued${skb} (truesize ${e.size}) -> ${after}`;
+    case 'drop':
+      return `${e.sk} ${paint(col, C.red, `refused: ${reasonShort(e.reason ?? '')}`)}${skb} (truesize ${e.size}) at ${after}`;
+    case 'dequeue':
+      return `${e.sk} read${skb} (truesize ${e.size}) at ${after}`;
+    case 'release':
+      return `${e.sk} uncharged ${e.size} -> ${after}`;
+    case 'send':
+      return `${e.sk} sent${skb} (${e.size} bytes of data)`;
+    case 'error':
+      return `${e.sk} ${paint(col, C.red, `error set: errno ${e.size}`)}`;
+  }
 }

@@ -13,7 +13,7 @@ import { fixtureNames, kernelFixtures, readFrames, sharedDir, simulateFixture, t
 import { createCaptureWriter } from '../../src/capture/index.js';
 import type { PacketTrace } from '../../src/trace/model.js';
 
-const FIXTURES = fixtureNames().filter((n) => /^(arp|icmp|ip)-/.test(n));
+const FIXTURES = fixtureNames().filter((n) => /^(arp|icmp|ip|udp)-/.test(n));
 const CONFORMANCE = join(sharedDir, 'oracle/conformance');
 
 // --- the cut of check (b), as in conformance's model_stack ---------------------------------------
