@@ -13,7 +13,8 @@
  * backward-shift deletion, at most half full), and the age order is a doubly linked list through
  * the slots. Nothing is allocated per operation.
  *
- * Usage: fill `key` (all `words` of it), then find() / insert() / touch().
+ * Usage: fill `key` (all `words` of it), call find(), then insert() if it was not there, or
+ * touch() / setValue() its slot.
  */
 export class WordTable<V> {
   /** The key to look up or insert: the caller writes all of its words first. */
@@ -22,6 +23,8 @@ export class WordTable<V> {
   private cap = 0;
   private keyWords = new Int32Array(0);
   private readonly values: (V | undefined)[] = [];
+  /** Per slot: the key's hash (its home position before masking). */
+  private hashes = new Int32Array(0);
   private prev = new Int32Array(0);
   private next = new Int32Array(0);
   /** Slots never used or freed, as a stack. */
@@ -30,6 +33,8 @@ export class WordTable<V> {
   /** slot + 1 by hash, 0 = empty. */
   private index = new Int32Array(0);
   private mask = 0;
+  /** Hash of `key`, computed by find(). */
+  private keyHash = 0;
   private head = -1;
   private tail = -1;
   private count = 0;
@@ -44,11 +49,12 @@ export class WordTable<V> {
 
   /** The slot of the entry with `key`, or -1. */
   find(): number {
-    if (this.cap === 0) return -1;
     const p = this.key;
+    this.keyHash = hashOf(p, 0, this.words);
+    if (this.cap === 0) return -1;
     const k = this.keyWords;
     const w = this.words;
-    for (let i = this.home(p, 0); ; i = (i + 1) & this.mask) {
+    for (let i = this.keyHash & this.mask; ; i = (i + 1) & this.mask) {
       const e = this.index[i]!;
       if (e === 0) return -1;
       const at = (e - 1) * w;
@@ -67,14 +73,17 @@ export class WordTable<V> {
   }
 
   /**
-   * Add `key` (which must not be in the table) as the newest entry, then drop the oldest entries
-   * beyond `max`. Returns the new entry's slot, which stays its own while the entry lives.
+   * Add `key` (which must not be in the table: find() just said so) as the newest entry, then
+   * drop the oldest entries beyond `max`. Returns the new entry's slot, which stays its own while
+   * the entry lives.
    */
   insert(v: V): number {
     if (this.freeCount === 0) this.grow();
     this.count++;
     const s = this.free[--this.freeCount]!;
-    this.keyWords.set(this.key, s * this.words);
+    const w = this.words;
+    for (let i = 0; i < w; i++) this.keyWords[s * w + i] = this.key[i]!;
+    this.hashes[s] = this.keyHash;
     this.values[s] = v;
     this.place(s);
     this.append(s);
@@ -130,6 +139,9 @@ export class WordTable<V> {
     const keyWords = new Int32Array(cap * this.words);
     keyWords.set(this.keyWords);
     this.keyWords = keyWords;
+    const hashes = new Int32Array(cap);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
     const prev = new Int32Array(cap);
     prev.set(this.prev);
     this.prev = prev;
@@ -150,22 +162,15 @@ export class WordTable<V> {
 
   // --- index -------------------------------------------------------------------------------
 
-  /** Home position of the key at `at` in `words`. */
-  private home(words: Int32Array, at: number): number {
-    let h = 0;
-    for (let i = 0; i < this.words; i++) h = Math.imul(h ^ words[at + i]!, 0x9e3779b1);
-    return (h ^ (h >>> 15)) & this.mask;
-  }
-
   private place(s: number): void {
-    let i = this.home(this.keyWords, s * this.words);
+    let i = this.hashes[s]! & this.mask;
     while (this.index[i] !== 0) i = (i + 1) & this.mask;
     this.index[i] = s + 1;
   }
 
   private unplace(s: number): void {
     const mask = this.mask;
-    let i = this.home(this.keyWords, s * this.words);
+    let i = this.hashes[s]! & mask;
     while (this.index[i] !== s + 1) i = (i + 1) & mask;
     // Close the gap: later entries of the probe run move back unless their home lies cyclically
     // in (i, j], where a lookup would not pass the gap.
@@ -173,7 +178,7 @@ export class WordTable<V> {
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
       const e = this.index[j]!;
       if (e === 0) return;
-      const k = this.home(this.keyWords, (e - 1) * this.words);
+      const k = this.hashes[e - 1]! & mask;
       const stays = i <= j ? i < k && k <= j : i < k || k <= j;
       if (!stays) {
         this.index[i] = e;
@@ -182,4 +187,11 @@ export class WordTable<V> {
       }
     }
   }
+}
+
+/** Hash of the `n` words at `at` in `words`. */
+function hashOf(words: Int32Array, at: number, n: number): number {
+  let h = 0;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ words[at + i]!, 0x9e3779b1);
+  return h ^ (h >>> 15);
 }
