@@ -8,8 +8,9 @@
 //      on both sizes (RSS must stay flat as the file grows);
 //   3. `skbtrace F -P > /dev/null` against `tcpdump -nn -r F > /dev/null`;
 //   4. `tshark -r F -q` (reads without dissecting) as the parse-only yardstick;
-//   5. simulation modes, when the CLI has them (--stats, -T ndjson), against
-//      `tshark -r F -q -z io,phs` (full dissection).
+//   5. full simulation, --stats (aggregate) and -T ndjson (every tree), against
+//      `tshark -r F -q -z io,phs` (full dissection);
+//   6. the terminal UI in tmux (test/tui/first-screen.mjs): time to the first screen.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -59,8 +60,18 @@ for (const n of sizes) {
   row.print = measure('skbtrace -P', process.execPath, [bin, f, '-P'], n);
   if (have('tcpdump')) row.tcpdump = measure('tcpdump -nn -r', 'tcpdump', ['-nn', '-r', f], n);
   if (have('tshark')) row.tsharkRead = measure('tshark -r -q', 'tshark', ['-r', f, '-q'], n);
+  process.env.BENCH_FRAMES = String(n);
   row.stats = peakRss(join(root, 'bench', 'simulate.mjs'), [f, 'stats']);
   row.ndjson = peakRss(join(root, 'bench', 'simulate.mjs'), [f, 'ndjson']);
+  if (have('tmux')) {
+    // The terminal UI on the same file, driven in tmux: first screen, fully indexed, a jump.
+    const r = spawnSync(process.execPath, [join(root, 'test', 'tui', 'first-screen.mjs'), f, '--host', '192.0.2.10/24', '--mac', '02:00:00:00:00:0a'], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000 });
+    try {
+      row.tui = JSON.parse(r.stdout.trim().split('\n').pop());
+    } catch {
+      row.tui = { error: (r.stderr || r.stdout || '').trim().split('\n').pop() };
+    }
+  }
   if (have('tshark') && process.env.BENCH_TSHARK_PHS !== '0') row.tsharkPhs = measure('tshark -z io,phs', 'tshark', ['-r', f, '-q', '-z', 'io,phs'], n);
   results.runs.push(row);
   console.log(JSON.stringify(row, null, 1));
@@ -69,7 +80,7 @@ writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 1) + '
 
 // Summary table
 const fmt = (x) => (x == null ? '-' : x.toLocaleString('en-US'));
-console.log('\nframes     | parse-only f/s | RSS MiB | -P f/s  | tcpdump f/s | tshark -q f/s | --stats f/s | RSS MiB | ndjson f/s | RSS MiB | tshark phs f/s');
+console.log('\nframes     | parse-only f/s | RSS MiB | -P f/s  | tcpdump f/s | tshark -q f/s | --stats f/s | RSS MiB | ndjson f/s | RSS MiB | tshark phs f/s | TUI first screen ms');
 for (const r of results.runs) {
   console.log([
     fmt(r.frames).padEnd(10),
@@ -83,5 +94,6 @@ for (const r of results.runs) {
     fmt(r.ndjson?.framesPerSec).padStart(10),
     fmt(r.ndjson?.peakRssMiB).padStart(7),
     fmt(r.tsharkPhs?.framesPerSec).padStart(14),
+    fmt(r.tui?.firstScreenMs).padStart(19),
   ].join(' | '));
 }

@@ -115,7 +115,6 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   }
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
   const color = args['color'] === undefined ? stdoutIsTTY && !noColor : Boolean(args['color']);
-  // Until the TUI exists, a terminal gets the printed output too.
   const opts = {
     file,
     print: Boolean(args['print']),

@@ -4,9 +4,9 @@
  * printed, -P/-c, and the simulation outputs (-V, -T json/ndjson, --stats, -w) on a real
  * kernel fixture. Needs a built dist/ (CI builds before testing; `npm ci` builds too).
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, kernelFixtures } from '../support/simulate.js';
@@ -19,15 +19,7 @@ function sk(args: string[], input?: Buffer, env: Record<string, string> = {}) {
   return { code: r.status, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
 }
 
-beforeAll(() => {
-  // The CLI runs from dist/: make sure it is there and not older than src/.
-  const newest = (dir: string): number => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).reduce((m, d) => Math.max(m, statSync(join(d.parentPath, d.name)).mtimeMs), 0);
-  const distMain = join(repoRoot, 'dist/cli/main.js');
-  if (!existsSync(distMain) || statSync(distMain).mtimeMs < newest(join(repoRoot, 'src'))) {
-    const b = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stdout}${b.stderr}`);
-  }
-}, 120_000);
+// dist/ is built (when stale) by test/global-setup.ts before any test file runs.
 
 describe('help, version, usage errors', () => {
   it('--version prints the package version', () => {
