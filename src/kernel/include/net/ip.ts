@@ -147,6 +147,27 @@ export const OPT_BIT_RR_NEEDADDR = 8;
 export const OPT_BIT_TS_NEEDTIME = 16;
 export const OPT_BIT_TS_NEEDADDR = 32;
 
+/**
+ * struct ip_options of a datagram the host builds (the ip_options_rcu of ICMP replies and errors,
+ * from ip_options_echo): the option bytes themselves (padded to 4: optlen is their length), plus
+ * what ip_options_build fills in when the header is written: the offsets (from the IP header) of
+ * the source route, record route and timestamp options, whether our address and the time still
+ * go in, and the first hop of a reversed source route (faddr). The bytes are the Uint8Array so
+ * that the cork (inet_cork.opt) carries them as plain option bytes; `daddr` is the reply's final
+ * destination (the kernel keeps it in ipc.addr / cork->addr, where a source route ends).
+ */
+export type IpOptions = Uint8Array & {
+  daddr: number;
+  faddr: number;
+  srr: number;
+  rr: number;
+  ts: number;
+  is_strictroute: boolean;
+  rr_needaddr: boolean;
+  ts_needaddr: boolean;
+  ts_needtime: boolean;
+};
+
 export const IPCB_flags = (skb: SkBuff): number => (skb.cb[16]! << 8) | skb.cb[17]!;
 export function IPCB_set_flags(skb: SkBuff, f: number): void {
   skb.cb[16] = (f >> 8) & 0xff;

@@ -58,7 +58,12 @@ export interface NeighParms {
 export interface NeighOps {
   family: number;
   solicit: (neigh: Neighbour, skb: SkBuff | null) => void;
-  error_report: (neigh: Neighbour, skb: SkBuff) => void;
+  /**
+   * Tell the sender that `skb` could not be delivered. The kernel's arp_error_report ends in a
+   * tail call to kfree_skb_reason, so the drop shows at its caller (neigh_invalidate): here it
+   * returns the drop reason and neigh_invalidate frees.
+   */
+  error_report: (neigh: Neighbour, skb: SkBuff) => number;
   output: (neigh: Neighbour, skb: SkBuff) => number;
   connected_output: (neigh: Neighbour, skb: SkBuff) => number;
 }

@@ -233,7 +233,9 @@ function neigh_max_probes(n: Neighbour): number {
 
 /**
  * neigh_invalidate(): resolution failed: report every queued packet (arp_error_report: ICMP
- * host unreachable, drop with NEIGH_FAILED). See net/core/neighbour.c.
+ * host unreachable) and drop it with NEIGH_FAILED. That kfree_skb_reason is arp_error_report's
+ * tail call: 6.18's kfree_skb location is neigh_invalidate, so it is done here.
+ * See net/core/neighbour.c.
  */
 export const neigh_invalidate = kfunc(F, function neigh_invalidate(n: Neighbour): void {
   n.tbl.stats['res_failed'] = (n.tbl.stats['res_failed'] ?? 0) + 1;
@@ -241,7 +243,8 @@ export const neigh_invalidate = kfunc(F, function neigh_invalidate(n: Neighbour)
   while (n.nud_state === NUD_FAILED && n.arp_queue.length) {
     const skb = n.arp_queue.shift()!;
     n.arp_queue_len_bytes -= skb.truesize;
-    n.ops.error_report(n, skb);
+    const reason = n.ops.error_report(n, skb);
+    if (reason) kfree_skb_reason(skb, reason); // error_report's tail call
   }
   n.arp_queue.length = 0;
   n.arp_queue_len_bytes = 0;

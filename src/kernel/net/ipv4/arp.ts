@@ -46,7 +46,7 @@ import {
   skb_reset_network_header,
   skb_share_check,
 } from '../core/skbuff.js';
-import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_NOMEM } from '../../include/net/dropreason.js';
+import { SKB_DROP_REASON_NEIGH_FAILED, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_NOMEM } from '../../include/net/dropreason.js';
 import { RTN_LOCAL, RTN_MULTICAST, RTN_UNICAST, RT_SCOPE_HOST, RT_SCOPE_LINK, skb_rtable, flowi4_init } from '../../include/net/route.js';
 import { get32, iph_saddr, ipv4_is_loopback, ipv4_is_multicast, put16, put32 } from '../../include/net/ip.js';
 import { dev_add_pack, dev_queue_xmit, ETH_P_ARP, ETH_P_IP, NET_RX_DROP, NET_RX_SUCCESS } from '../core/dev.js';
@@ -61,8 +61,7 @@ import {
 } from '../core/neighbour.js';
 import { __in_dev_get_rcu, inet_confirm_addr, inet_select_addr } from './devinet.js';
 import { inet_addr_type_dev_table } from './fib_frontend.js';
-import { ip_route_input_noref, ip_route_output_key } from './route.js';
-import { icmp_send, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from './icmp.js';
+import { ip_route_input_noref, ip_route_output_key, ipv4_link_failure } from './route.js';
 
 const F = 'net/ipv4/arp.c';
 const H = 'include/net/arp.h';
@@ -81,12 +80,26 @@ function arp_hdr_len(dev: NetDevice): number {
 // --- neighbour glue -----------------------------------------------------------------------------
 
 /**
- * arp_error_report(): a neighbour failed to resolve: tell the sender (dst_link_failure ->
- * ICMP host unreachable) and drop with NEIGH_FAILED. See net/ipv4/arp.c.
+ * dst_link_failure(): the route's link_failure op (ipv4_link_failure for IPv4 routes).
+ * Inline in include/net/dst.h.
  */
-const arp_error_report = kfunc(F, function arp_error_report(_neigh: Neighbour, skb: SkBuff): void {
-  icmp_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0); // dst_link_failure -> ipv4_link_failure
-  kfree_skb_reason(skb, 58 /* SKB_DROP_REASON_NEIGH_FAILED */);
+const dst_link_failure = kfunc(
+  'include/net/dst.h',
+  function dst_link_failure(skb: SkBuff): void {
+    if (skb.dst !== null) ipv4_link_failure(skb);
+  },
+  { inline: true },
+);
+
+/**
+ * arp_error_report(): a neighbour failed to resolve: tell the sender (dst_link_failure ->
+ * ipv4_link_failure: ICMP host unreachable), then drop with NEIGH_FAILED. The drop is a tail
+ * call (its location is neigh_invalidate): the reason is returned for neigh_invalidate to free
+ * with. See net/ipv4/arp.c.
+ */
+const arp_error_report = kfunc(F, function arp_error_report(_neigh: Neighbour, skb: SkBuff): number {
+  dst_link_failure(skb);
+  return SKB_DROP_REASON_NEIGH_FAILED; // kfree_skb_reason(skb, ...): tail call
 });
 
 /**

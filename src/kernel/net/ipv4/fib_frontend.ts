@@ -98,7 +98,7 @@ export const __inet_dev_addr_type = kfunc(F, function __inet_dev_addr_type(net: 
 });
 
 /** inet_addr_type_dev_table(): __inet_dev_addr_type in the device's table. */
-export function inet_addr_type_dev_table(net: Net, _dev: NetDevice, addr: number): number {
+export function inet_addr_type_dev_table(net: Net, _dev: NetDevice | null, addr: number): number {
   return __inet_dev_addr_type(net, null, addr, RT_TABLE_LOCAL);
 }
 
@@ -153,11 +153,14 @@ const __fib_validate_source = kfunc(F, function __fib_validate_source(skb: SkBuf
 });
 
 /**
- * fib_validate_source_reason(): with rp_filter off (the default) only refuse our own addresses
- * as a source (IP_LOCAL_SOURCE) unless accept_local; with rp_filter on, the full reverse lookup
- * (__fib_validate_source). See net/ipv4/fib_frontend.c.
+ * fib_validate_source(): with rp_filter off (the default) only refuse our own addresses as a
+ * source (IP_LOCAL_SOURCE) unless accept_local; with rp_filter on, or when the packet would leave
+ * where it came in and redirects are on (a router must know whether the source is on-link), the
+ * full reverse lookup (__fib_validate_source). Simplified: returns the drop reason itself (the
+ * kernel returns -EINVAL/-EXDEV and fib_validate_source_reason maps them).
+ * See net/ipv4/fib_frontend.c.
  */
-export function fib_validate_source_reason(skb: SkBuff, src: number, dst: number, oif: number, dev: NetDevice, idev: InDevice): number {
+const fib_validate_source = kfunc(F, function fib_validate_source(skb: SkBuff, src: number, dst: number, oif: number, dev: NetDevice, idev: InDevice): number {
   sourceOnlink = false;
   const r = IN_DEV_RPFILTER(idev);
   const net = dev.nd_net as Net;
@@ -168,6 +171,18 @@ export function fib_validate_source_reason(skb: SkBuff, src: number, dst: number
     return SKB_NOT_DROPPED_YET;
   }
   return __fib_validate_source(skb, src, dst, oif, dev, r, idev);
-}
+});
+
+/**
+ * fib_validate_source_reason(): fib_validate_source as a drop reason (SKB_NOT_DROPPED_YET when
+ * the source is acceptable). Inline in include/net/ip_fib.h.
+ */
+export const fib_validate_source_reason = kfunc(
+  'include/net/ip_fib.h',
+  function fib_validate_source_reason(skb: SkBuff, src: number, dst: number, oif: number, dev: NetDevice, idev: InDevice): number {
+    return fib_validate_source(skb, src, dst, oif, dev, idev);
+  },
+  { inline: true },
+);
 
 export { RT_SCOPE_HOST };

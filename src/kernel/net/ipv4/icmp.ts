@@ -37,14 +37,14 @@ import {
   SKB_NOT_DROPPED_YET,
 } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
-import { IPPROTO_ICMP, IP_OFFSET, IP_PMTUDISC_DONT, get16, get32, iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tos, put16, put32 } from '../../include/net/ip.js';
-import { RTCF_BROADCAST, RTCF_LOCAL, RTCF_MULTICAST, RTN_BROADCAST, RTN_LOCAL, RT_SCOPE_LINK, type Rtable, dst_mtu, flowi4_init, skb_rtable } from '../../include/net/route.js';
+import { type IpOptions, IPPROTO_ICMP, IP_OFFSET, IP_PMTUDISC_DONT, get16, get32, iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tos, put16, put32 } from '../../include/net/ip.js';
+import { type Flowi4, RTCF_BROADCAST, RTCF_LOCAL, RTCF_MULTICAST, RTN_BROADCAST, RTN_LOCAL, RT_SCOPE_LINK, type Rtable, dst_mtu, flowi4_init, skb_rtable } from '../../include/net/route.js';
 import { type Sock, sock_create_kern } from '../../include/net/sock.js';
 import type { NetProtocol } from '../../include/net/protocol.js';
 import { csumAdd, csumFold, csumPartial } from '../../../wire/checksum.js';
-import { IFF_LOOPBACK } from '../../include/linux/netdevice.js';
+import { IFF_LOOPBACK, type NetDevice } from '../../include/linux/netdevice.js';
 import { ip_append_data, ip_flush_pending_frames, ip_push_pending_frames } from './ip_output.js';
-import { ip_route_output_key, ip_route_output_flow } from './route.js';
+import { __ip_route_output_key, ip_route_input, ip_route_output_key, ip_route_output_key_hash } from './route.js';
 import { fib_compute_spec_dst, inet_addr_type_dev_table } from './fib_frontend.js';
 import { inet_select_addr } from './devinet.js';
 import { ip_options_echo, inet_current_timestamp } from './ip_options.js';
@@ -88,7 +88,7 @@ interface IcmpBxm {
   head_len: number;
   /** The ICMP header (8 bytes) plus, for timestamps, 12 more. */
   head: Uint8Array;
-  replyopts: Uint8Array | null;
+  replyopts: IpOptions | null;
 }
 
 interface IcmpControl {
@@ -299,33 +299,49 @@ export const icmp_reply = kfunc(F, function icmp_reply(p: IcmpBxm, skb: SkBuff):
   if (icmpv4_xrlim_allow(net, rt, fl4.daddr, type, code, apply.v)) icmp_push_reply(sk, p, fl4, tos, rt);
 });
 
+/** icmp_get_route_lookup_dev(): the device the offending packet came in on (or its route's). */
+function icmp_get_route_lookup_dev(skb: SkBuff): NetDevice | null {
+  if (skb.dev !== null) return skb.dev;
+  const rt = skb.dst as Rtable | null;
+  return rt !== null ? rt.dev : null;
+}
+
 /**
- * icmp_route_lookup(): the route of an ICMP error back to the packet's source (or the first hop
- * of its source route). xfrm_lookup gives the same route back (no IPsec policies), and 6.18 then
- * takes the "relookup" path with the reversed flow of the offending packet (as the udp-closed-port
- * fixture shows: the address types of its source and destination in the local table, then, its
- * destination being ours, __ip_route_output_key for the reversed flow, which replaces the first
- * route). See net/ipv4/icmp.c.
+ * icmp_route_lookup(): the route of an ICMP error back to the packet's source, or to the first
+ * hop of the reversed source route (replyopts.faddr). Then, as 6.18 is built with XFRM, the
+ * "relookup" for IPsec: xfrm_lookup gives the same route back (no policies) and, unless the error
+ * goes to one of our own addresses, xfrm_decode_session_reverse() takes the offending packet's
+ * flow reversed: its destination (now the source) is looked up in the local table; ours: an
+ * output route for the reversed flow (__ip_route_output_key); else an output route to it and an
+ * input route of the reversed flow through skb_in (ip_route_input, skb_in's own route put back
+ * after). The ICMP flavour of xfrm_lookup then finds no policy (-ENOENT): relookup_failed keeps
+ * the first route. The lookups only show in the path (and in the real kernel's fib events); the
+ * route used is the first one. See net/ipv4/icmp.c.
  */
-const icmp_route_lookup = kfunc(F, function icmp_route_lookup(net: Net, skb_in: SkBuff, saddr: number, tos: number): { rt: Rtable; fl4: ReturnType<typeof flowi4_init> } | number {
-  const fl4 = flowi4_init(iph_saddr(skb_in), saddr, IPPROTO_ICMP, tos & 0xfc);
+const icmp_route_lookup = kfunc(F, function icmp_route_lookup(net: Net, skb_in: SkBuff, saddr: number, tos: number, param: IcmpBxm): { rt: Rtable; fl4: Flowi4 } | number {
+  const opt = param.replyopts;
+  const fl4 = flowi4_init(opt !== null && opt.srr ? opt.faddr : iph_saddr(skb_in), saddr, IPPROTO_ICMP, tos & 0xfc);
   fl4.flowi4_mark = skb_in.mark;
-  const rt = ip_route_output_flow(net, fl4, null);
+  const route_lookup_dev = icmp_get_route_lookup_dev(skb_in);
+  const rt = ip_route_output_key_hash(net, fl4, skb_in);
   if (typeof rt === 'number') return rt;
+  // xfrm_lookup(net, &rt->dst, fl4, NULL, 0): no policy, the same route.
+  if (inet_addr_type_dev_table(net, route_lookup_dev, fl4.daddr) === RTN_LOCAL) return { rt, fl4 };
   // xfrm_decode_session_reverse(): the offending packet's flow, reversed.
-  const dev = skb_in.dev ?? rt.dev;
-  const dec_daddr = iph_saddr(skb_in);
-  const dec_saddr = iph_daddr(skb_in);
-  inet_addr_type_dev_table(net, dev, dec_daddr);
-  if (inet_addr_type_dev_table(net, dev, dec_saddr) === RTN_LOCAL) {
-    const fl4_dec = flowi4_init(dec_daddr, dec_saddr, IPPROTO_ICMP, tos & 0xfc);
-    fl4_dec.flowi4_mark = skb_in.mark;
-    const rt2 = ip_route_output_key(net, fl4_dec);
-    if (typeof rt2 === 'number') return { rt, fl4 }; // relookup_failed: keep the first route
-    fl4_dec.flowi4_proto = IPPROTO_ICMP;
-    return { rt: rt2, fl4: fl4_dec };
+  const fl4_dec = flowi4_init(iph_saddr(skb_in), iph_daddr(skb_in), iph_protocol(skb_in), tos & 0xfc);
+  if (inet_addr_type_dev_table(net, route_lookup_dev, fl4_dec.saddr) === RTN_LOCAL) {
+    if (typeof __ip_route_output_key(net, fl4_dec) === 'number') return { rt, fl4 }; // relookup_failed
+  } else {
+    const fl4_2 = flowi4_init(fl4_dec.saddr, 0, 0);
+    const rt2 = ip_route_output_key(net, fl4_2);
+    if (typeof rt2 === 'number') return { rt, fl4 }; // relookup_failed
+    const orefdst = skb_in.dst; // skb_dstref_steal()
+    skb_in.dst = null;
+    ip_route_input(skb_in, fl4_dec.daddr, fl4_dec.saddr, tos & 0xfc, rt2.dev);
+    skb_in.dst = orefdst; // skb_dstref_restore()
   }
-  return { rt, fl4 };
+  // xfrm_lookup(net, &rt2->dst, &fl4_dec, NULL, XFRM_LOOKUP_ICMP): -ENOENT without a policy.
+  return { rt, fl4 }; // relookup_failed: the first route
 });
 
 /**
@@ -367,7 +383,7 @@ export const __icmp_send = kfunc(F, function __icmp_send(skb_in: SkBuff, type: n
   const opt = ip_options_echo(net, skb_in);
   if (typeof opt === 'number') return;
   p.replyopts = opt;
-  const r = icmp_route_lookup(net, skb_in, saddr, tos);
+  const r = icmp_route_lookup(net, skb_in, saddr, tos, p);
   if (typeof r === 'number') return;
   const { rt, fl4 } = r;
   if (!icmpv4_xrlim_allow(net, rt, fl4.daddr, type, code, apply.v)) return;

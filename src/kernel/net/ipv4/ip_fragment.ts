@@ -199,98 +199,103 @@ const ip_frag_reasm = kfunc(F, function ip_frag_reasm(net: Net, qp: Ipq, skb: Sk
  * ip_frag_queue(): check a fragment against the queue (a last fragment must end where the data
  * ends; a middle one is cut to a multiple of 8), strip its header, insert it, and reassemble when
  * complete. -EINPROGRESS while waiting, 0 when `skb` is now the whole datagram, else an error
- * (the fragment dropped: DUP_FRAG, or the queue killed on overlap or corruption).
- * See net/ipv4/ip_fragment.c.
+ * (the fragment dropped: DUP_FRAG, or the queue killed on overlap or corruption). Static and
+ * called once: inlined into ip_defrag, which is where its kfree_skb shows (6.18 stacks:
+ * sk_skb_reason_drop <- ip_defrag <- ip_local_deliver). See net/ipv4/ip_fragment.c.
  */
-const ip_frag_queue = kfunc(F, function ip_frag_queue(net: Net, qp: Ipq, skb: SkBuff, refs: { n: number }): number {
-  let err = -ENOENT;
-  let reason = SKB_DROP_REASON_NOT_SPECIFIED;
-  if (qp.flags & INET_FRAG_COMPLETE) {
-    reason = SKB_DROP_REASON_DUP_FRAG;
-    return errout();
-  }
-  if (!(IPCB_flags(skb) & IPSKB_FRAG_COMPLETE) && ip_frag_too_far(net, qp)) {
-    err = ip_frag_reinit(net, qp);
-    if (err) {
-      inet_frag_kill(net, qp);
-      refs.n++;
-      return errout();
-    }
-  }
-  const ecn = iph_tos(skb) & 3;
-  let offset = iph_frag_off(skb);
-  const flags = offset & ~IP_OFFSET;
-  offset &= IP_OFFSET;
-  offset <<= 3;
-  const ihl = ip_hdrlen(skb);
-  let end = offset + skb.len - skb_network_offset(skb) - ihl;
-  err = -EINVAL;
-  if ((flags & IP_MF) === 0) {
-    if (end < qp.len || (qp.flags & INET_FRAG_LAST_IN && end !== qp.len)) return discard_qp();
-    qp.flags |= INET_FRAG_LAST_IN;
-    qp.len = end;
-  } else {
-    if (end & 7) {
-      end &= ~7;
-      if (skb.ip_summed !== 1) skb.ip_summed = 0;
-    }
-    if (end > qp.len) {
-      if (qp.flags & INET_FRAG_LAST_IN) return discard_qp();
-      qp.len = end;
-    }
-  }
-  if (end === offset) return discard_qp();
-  err = -ENOMEM;
-  if (pskb_pull(skb, skb_network_offset(skb) + ihl) === null) return discard_qp();
-  err = pskb_trim_rcsum(skb, end - offset);
-  if (err) return discard_qp();
-  const dev = skb.dev;
-  const ins = inet_frag_queue_insert(qp, skb, offset, end);
-  if (ins) {
-    if (ins === IPFRAG_DUP) {
+const ip_frag_queue = kfunc(
+  F,
+  function ip_frag_queue(net: Net, qp: Ipq, skb: SkBuff, refs: { n: number }): number {
+    let err = -ENOENT;
+    let reason = SKB_DROP_REASON_NOT_SPECIFIED;
+    if (qp.flags & INET_FRAG_COMPLETE) {
       reason = SKB_DROP_REASON_DUP_FRAG;
-      err = -EINVAL;
       return errout();
     }
+    if (!(IPCB_flags(skb) & IPSKB_FRAG_COMPLETE) && ip_frag_too_far(net, qp)) {
+      err = ip_frag_reinit(net, qp);
+      if (err) {
+        inet_frag_kill(net, qp);
+        refs.n++;
+        return errout();
+      }
+    }
+    const ecn = iph_tos(skb) & 3;
+    let offset = iph_frag_off(skb);
+    const flags = offset & ~IP_OFFSET;
+    offset &= IP_OFFSET;
+    offset <<= 3;
+    const ihl = ip_hdrlen(skb);
+    let end = offset + skb.len - skb_network_offset(skb) - ihl;
     err = -EINVAL;
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_REASM_OVERLAPS');
-    return discard_qp();
-  }
-  if (dev !== null) qp.iif = dev.ifindex;
-  qp.stamp = skb.tstamp;
-  qp.meat += skb.len;
-  qp.ecn |= ecn;
-  net.ipv4!.frags.mem += skb.truesize;
-  if (offset === 0) qp.flags |= INET_FRAG_FIRST_IN;
-  const fragsize = skb.len + ihl;
-  if (fragsize > qp.max_size) qp.max_size = fragsize;
-  if (iph_frag_off(skb) & IP_DF && fragsize > qp.max_df_size) qp.max_df_size = fragsize;
-  if (qp.flags === (INET_FRAG_FIRST_IN | INET_FRAG_LAST_IN) && qp.meat === qp.len) {
-    const dst = skb.dst;
-    skb.dst = null;
-    err = ip_frag_reasm(net, qp, skb);
-    skb.dst = dst;
-    if (err) {
+    if ((flags & IP_MF) === 0) {
+      if (end < qp.len || (qp.flags & INET_FRAG_LAST_IN && end !== qp.len)) return discard_qp();
+      qp.flags |= INET_FRAG_LAST_IN;
+      qp.len = end;
+    } else {
+      if (end & 7) {
+        end &= ~7;
+        if (skb.ip_summed !== 1) skb.ip_summed = 0;
+      }
+      if (end > qp.len) {
+        if (qp.flags & INET_FRAG_LAST_IN) return discard_qp();
+        qp.len = end;
+      }
+    }
+    if (end === offset) return discard_qp();
+    err = -ENOMEM;
+    if (pskb_pull(skb, skb_network_offset(skb) + ihl) === null) return discard_qp();
+    err = pskb_trim_rcsum(skb, end - offset);
+    if (err) return discard_qp();
+    const dev = skb.dev;
+    const ins = inet_frag_queue_insert(qp, skb, offset, end);
+    if (ins) {
+      if (ins === IPFRAG_DUP) {
+        reason = SKB_DROP_REASON_DUP_FRAG;
+        err = -EINVAL;
+        return errout();
+      }
+      err = -EINVAL;
+      SNMP_INC_STATS(net, 'IPSTATS_MIB_REASM_OVERLAPS');
+      return discard_qp();
+    }
+    if (dev !== null) qp.iif = dev.ifindex;
+    qp.stamp = skb.tstamp;
+    qp.meat += skb.len;
+    qp.ecn |= ecn;
+    net.ipv4!.frags.mem += skb.truesize;
+    if (offset === 0) qp.flags |= INET_FRAG_FIRST_IN;
+    const fragsize = skb.len + ihl;
+    if (fragsize > qp.max_size) qp.max_size = fragsize;
+    if (iph_frag_off(skb) & IP_DF && fragsize > qp.max_df_size) qp.max_df_size = fragsize;
+    if (qp.flags === (INET_FRAG_FIRST_IN | INET_FRAG_LAST_IN) && qp.meat === qp.len) {
+      const dst = skb.dst;
+      skb.dst = null;
+      err = ip_frag_reasm(net, qp, skb);
+      skb.dst = dst;
+      if (err) {
+        inet_frag_kill(net, qp);
+        refs.n++;
+      }
+      return err;
+    }
+    skb.dst = null; // skb_dst_drop
+    skb_orphan(skb);
+    return -EINPROGRESS;
+
+    function discard_qp(): number {
       inet_frag_kill(net, qp);
       refs.n++;
+      SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMFAILS');
+      return errout();
     }
-    return err;
-  }
-  skb.dst = null; // skb_dst_drop
-  skb_orphan(skb);
-  return -EINPROGRESS;
-
-  function discard_qp(): number {
-    inet_frag_kill(net, qp);
-    refs.n++;
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMFAILS');
-    return errout();
-  }
-  function errout(): number {
-    kfree_skb_reason(skb, reason);
-    return err;
-  }
-});
+    function errout(): number {
+      kfree_skb_reason(skb, reason);
+      return err;
+    }
+  },
+  { inline: true },
+);
 const ENOENT = 2;
 
 /**

@@ -36,6 +36,7 @@ import {
   SKB_DROP_REASON_OTHERHOST,
   SKB_DROP_REASON_PKT_TOO_SMALL,
   SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST,
+  SKB_NOT_DROPPED_YET,
 } from '../../include/net/dropreason.js';
 import { SNMP_ADD_STATS, SNMP_INC_STATS } from '../../include/net/snmp.js';
 import {
@@ -69,9 +70,12 @@ function dev_stats_otherhost(dev: NetDevice): void {
 /**
  * ip_protocol_deliver_rcu(): give the packet to the protocol registered in inet_protos[] for its
  * protocol number; a negative return resubmits as another protocol. Nobody registered: ICMP
- * protocol unreachable and drop with IP_NOPROTO. See net/ipv4/ip_input.c.
+ * protocol unreachable, and the packet is dropped with IP_NOPROTO. That kfree_skb_reason is the
+ * function's last call, a tail call: the kernel's drop location is the caller
+ * (ip_local_deliver_finish, as the 6.18 kfree_skb stacks show), so the reason is returned and the
+ * caller frees. Returns SKB_NOT_DROPPED_YET when a protocol took the skb. See net/ipv4/ip_input.c.
  */
-export const ip_protocol_deliver_rcu = kfunc(F, function ip_protocol_deliver_rcu(net: Net, skb: SkBuff, protocol: number): void {
+export const ip_protocol_deliver_rcu = kfunc(F, function ip_protocol_deliver_rcu(net: Net, skb: SkBuff, protocol: number): number {
   for (;;) {
     // resubmit: (raw sockets are not simulated: raw_local_deliver finds none)
     const ipprot = net.ipv4!.inet_protos[protocol] ?? null;
@@ -82,22 +86,23 @@ export const ip_protocol_deliver_rcu = kfunc(F, function ip_protocol_deliver_rcu
         continue;
       }
       SNMP_INC_STATS(net, 'IPSTATS_MIB_INDELIVERS');
-      return;
+      return SKB_NOT_DROPPED_YET;
     }
     SNMP_INC_STATS(net, 'IPSTATS_MIB_INUNKNOWNPROTOS');
     icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
-    kfree_skb_reason(skb, SKB_DROP_REASON_IP_NOPROTO);
-    return;
+    return SKB_DROP_REASON_IP_NOPROTO; // kfree_skb_reason(skb, reason): tail call, see above
   }
 });
 
 /**
- * ip_local_deliver_finish(): pull the IP header (data at the transport header) and deliver.
+ * ip_local_deliver_finish(): pull the IP header (data at the transport header) and deliver; the
+ * drop of a packet no protocol wanted lands here (ip_protocol_deliver_rcu's tail call).
  * See net/ipv4/ip_input.c.
  */
 export const ip_local_deliver_finish = kfunc(F, function ip_local_deliver_finish(net: Net, _sk: unknown, skb: SkBuff): number {
   __skb_pull(skb, skb_network_header_len(skb));
-  ip_protocol_deliver_rcu(net, skb, iph_protocol(skb));
+  const reason = ip_protocol_deliver_rcu(net, skb, iph_protocol(skb));
+  if (reason) kfree_skb_reason(skb, reason);
   return 0;
 });
 
@@ -125,28 +130,29 @@ export const dst_input = kfunc(
 
 /**
  * ip_rcv_options(): the header has options: make the header private (skb_cow), parse them
- * (ip_options_compile: IP_INHDR on error), and refuse source routes unless accept_source_route.
- * true = drop. Inline in ip_input.c.
+ * (ip_options_compile: IP_INHDR on error, after its ICMP parameter problem), and refuse source
+ * routes unless accept_source_route (NOT_SPECIFIED, as 6.18 drops them). Returns the drop
+ * reason, SKB_NOT_DROPPED_YET to go on. Inline in ip_input.c.
  */
 const ip_rcv_options = kfunc(
   F,
-  function ip_rcv_options(skb: SkBuff, dev: NetDevice): boolean {
+  function ip_rcv_options(skb: SkBuff, dev: NetDevice): number {
     const net = dev.nd_net as Net;
     if (skb_cow(skb, skb_headroom(skb))) {
       SNMP_INC_STATS(net, 'IPSTATS_MIB_INDISCARDS');
-      return true;
+      return SKB_DROP_REASON_NOT_SPECIFIED;
     }
     skb.cb[8] = iph_ihl(skb) * 4 - 20; // opt->optlen
     if (ip_options_compile(net, skb)) {
       SNMP_INC_STATS(net, 'IPSTATS_MIB_INHDRERRORS');
-      return true;
+      return SKB_DROP_REASON_IP_INHDR;
     }
     if (skb.cb[9]! /* opt->srr */) {
       const in_dev = __in_dev_get_rcu(dev);
-      if (in_dev !== null && !IN_DEV_SOURCE_ROUTE(in_dev)) return true;
-      if (ip_options_rcv_srr(skb, dev)) return true;
+      if (in_dev !== null && !IN_DEV_SOURCE_ROUTE(in_dev)) return SKB_DROP_REASON_NOT_SPECIFIED;
+      if (ip_options_rcv_srr(skb, dev)) return SKB_DROP_REASON_NOT_SPECIFIED;
     }
-    return false;
+    return SKB_NOT_DROPPED_YET;
   },
   { inline: true },
 );
@@ -173,7 +179,10 @@ export const ip_rcv_finish_core = kfunc(F, function ip_rcv_finish_core(net: Net,
     if (drop_reason) return drop_error();
     drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
   }
-  if (iph_ihl(skb) > 5 && ip_rcv_options(skb, dev)) return drop();
+  if (iph_ihl(skb) > 5) {
+    drop_reason = ip_rcv_options(skb, dev);
+    if (drop_reason) return drop();
+  }
   const rt = skb_rtable(skb);
   if (rt.rt_type === RTN_MULTICAST) {
     SNMP_ADD_STATS(net, 'IPSTATS_MIB_INMCASTPKTS', 1);

@@ -2,7 +2,8 @@
  * net/ipv4/ip_options.c: IPv4 options. ip_options_compile parses and checks the options of a
  * received header (record route, timestamp, loose/strict source route, router alert) into IPCB,
  * filling in our address and time where the sender left room, and answers malformed options with
- * ICMP parameter problem; ip_options_echo builds the options of a reply (echo, timestamp).
+ * ICMP parameter problem; ip_options_echo builds the options of a reply (echo, timestamp) or of
+ * an ICMP error, and ip_options_build writes them into the reply's header.
  *
  * Simplified: CIPSO and security options are accepted unparsed; source-routed packets are only
  * delivered when we are the final hop (forwarding along the route is not simulated); the
@@ -13,7 +14,7 @@ import type { NetDevice } from '../../include/linux/netdevice.js';
 import type { Net } from '../../include/net/net_namespace.js';
 import { type SkBuff, PACKET_HOST } from '../core/skbuff.js';
 import { RTN_LOCAL, RTN_UNICAST, skb_rtable } from '../../include/net/route.js';
-import { OPT_BIT_CHANGED, OPT_BIT_RR_NEEDADDR, OPT_BIT_STRICT, OPT_BIT_TS_NEEDADDR, OPT_BIT_TS_NEEDTIME, get32, put32 } from '../../include/net/ip.js';
+import { type IpOptions, OPT_BIT_CHANGED, OPT_BIT_RR_NEEDADDR, OPT_BIT_STRICT, OPT_BIT_TS_NEEDADDR, OPT_BIT_TS_NEEDTIME, get32, put32 } from '../../include/net/ip.js';
 import { inet_addr_type } from './fib_frontend.js';
 import { fib_compute_spec_dst } from './fib_frontend.js';
 import { icmp_send, ICMP_PARAMETERPROB } from './icmp.js';
@@ -43,7 +44,7 @@ export function inet_current_timestamp(net: Net): number {
  * __ip_options_compile(): walk the options of skb's header and record where each one is in
  * IPCB(skb)->opt. Returns 0, or -EINVAL with `info` = the pointer to the bad byte << 24.
  */
-function __ip_options_compile(net: Net, skb: SkBuff, info: { v: number }): number {
+export function __ip_options_compile(net: Net, skb: SkBuff, info: { v: number }): number {
   const h = skb.head;
   const iph = skb.network_header;
   const cb = skb.cb;
@@ -198,55 +199,125 @@ export const ip_options_rcv_srr = kfunc(F, function ip_options_rcv_srr(skb: SkBu
 });
 
 /**
- * ip_options_echo(): the options of a reply to `skb` (ICMP echo/timestamp replies): record
- * route and timestamp are copied with our entries added, a source route is reversed.
- * Returns the option bytes (padded to 4) or null for none; -EINVAL as a number.
+ * ip_options_echo() (__ip_options_echo with the skb's IPCB options): the options of a reply to
+ * `skb` (ICMP echo and timestamp replies, ICMP errors about it). Record route and timestamp are
+ * copied with room made for one more entry of ours (the pointer moved on: ip_options_build fills
+ * it when the reply's header is written); a source route is reversed, its last hop becoming the
+ * first (faddr) and the sender's own address dropped (RFC 1812 5.2.4.1). Padded with
+ * IPOPT_END to a multiple of 4. Returns null without options, -EINVAL for a record route or
+ * timestamp without room. See net/ipv4/ip_options.c.
+ */
+export const ip_options_echo = kfunc(F, function ip_options_echo(net: Net, skb: SkBuff): IpOptions | null | number {
+  const cb = skb.cb;
+  if (!cb[8] /* sopt->optlen */) return null;
+  const sptr = skb.network_header;
+  const h = skb.head;
+  const bits = cb[12]!;
+  const d: number[] = [];
+  let rr = 0;
+  let ts = 0;
+  let srr = 0;
+  let faddr = 0;
+  let rr_needaddr = false;
+  let ts_needaddr = false;
+  let ts_needtime = false;
+  if (cb[10] /* sopt->rr */) {
+    const at = sptr + cb[10];
+    const optlen = h[at + 1]!;
+    const soffset = h[at + 2]!;
+    rr = d.length + 20;
+    const dptr = d.length;
+    for (let i = 0; i < optlen; i++) d.push(h[at + i]!);
+    if (bits & OPT_BIT_RR_NEEDADDR && soffset <= optlen) {
+      if (soffset + 3 > optlen) return -22;
+      d[dptr + 2] = soffset + 4;
+      rr_needaddr = true;
+    }
+  }
+  if (cb[11] /* sopt->ts */) {
+    const at = sptr + cb[11];
+    const optlen = h[at + 1]!;
+    let soffset = h[at + 2]!;
+    ts = d.length + 20;
+    const dptr = d.length;
+    for (let i = 0; i < optlen; i++) d.push(h[at + i]!);
+    if (soffset <= optlen) {
+      if (bits & OPT_BIT_TS_NEEDADDR) {
+        if (soffset + 3 > optlen) return -22;
+        ts_needaddr = true;
+        soffset += 4;
+      }
+      if (bits & OPT_BIT_TS_NEEDTIME) {
+        if (soffset + 3 > optlen) return -22;
+        if ((d[dptr + 3]! & 0xf) !== IPOPT_TS_PRESPEC) {
+          ts_needtime = true;
+          soffset += 4;
+        } else if (soffset + 7 <= optlen) {
+          const addr = get32(h, at + soffset - 1);
+          if (inet_addr_type(net, addr) !== RTN_UNICAST) {
+            ts_needtime = true;
+            soffset += 8;
+          }
+        }
+      }
+      d[dptr + 2] = soffset;
+    }
+  }
+  if (cb[9] /* sopt->srr */) {
+    const start = sptr + cb[9];
+    const optlen = h[start + 1]!;
+    let soffset = h[start + 2]!;
+    let doffset = 0;
+    const dptr = d.length;
+    if (soffset > optlen) soffset = optlen + 1;
+    soffset -= 4;
+    const hops: number[] = [];
+    if (soffset > 3) {
+      faddr = get32(h, start + soffset - 1);
+      for (soffset -= 4, doffset = 4; soffset > 3; soffset -= 4, doffset += 4) {
+        for (let i = 0; i < 4; i++) hops.push(h[start + soffset - 1 + i]!);
+      }
+      // RFC 1812 requires to fix illegal source routes: not back to the sender itself.
+      if (get32(h, sptr + 12) === get32(h, start + soffset + 3)) doffset -= 4;
+    }
+    if (doffset > 3) {
+      d.push(h[start]!, doffset + 3, 4);
+      for (let i = 0; i < doffset - 4; i++) d.push(hops[i]!);
+      srr = dptr + 20;
+    }
+  }
+  while (d.length & 3) d.push(IPOPT_END);
+  if (d.length === 0) return null;
+  return Object.assign(Uint8Array.from(d), {
+    daddr: get32(h, sptr + 12),
+    faddr,
+    srr,
+    rr,
+    ts,
+    is_strictroute: srr !== 0 && (bits & OPT_BIT_STRICT) !== 0,
+    rr_needaddr,
+    ts_needaddr,
+    ts_needtime,
+  });
+});
+
+/**
+ * ip_options_build(): write a datagram's options after its header (now that its addresses are
+ * there): the source route's final destination, and our address (ip_rt_get_source: the header's
+ * source for an output route) and the time where ip_options_echo made room.
  * See net/ipv4/ip_options.c.
  */
-export const ip_options_echo = kfunc(F, function ip_options_echo(net: Net, skb: SkBuff): Uint8Array | null | number {
-  const optlen = skb.cb[8]!;
-  if (!optlen) return null;
-  const h = skb.head;
+export const ip_options_build = kfunc(F, function ip_options_build(net: Net, skb: SkBuff, opt: Uint8Array): void {
   const iph = skb.network_header;
-  const out: number[] = [];
-  const cb = skb.cb;
-  const bits = cb[12]!;
-  if (cb[10]) {
-    const sptr = iph + cb[10];
-    const len = h[sptr + 1]!;
-    const start = out.length;
-    for (let i = 0; i < len; i++) out.push(h[sptr + i]!);
-    if (bits & OPT_BIT_RR_NEEDADDR) {
-      // The receive side already put our address in (compile); the echo keeps it.
-    }
-    void start;
-  }
-  if (cb[11]) {
-    const sptr = iph + cb[11];
-    const len = h[sptr + 1]!;
-    for (let i = 0; i < len; i++) out.push(h[sptr + i]!);
-  }
-  if (cb[9]) {
-    const sptr = iph + cb[9];
-    const len = h[sptr + 1]!;
-    const soffset = h[sptr + 2]!;
-    if (soffset > len) {
-      // reverse the recorded route
-      const start = out.length;
-      out.push(h[sptr]!, 0, 4);
-      let doffset = 0;
-      for (let so = soffset - 4; so > 3; so -= 4) {
-        for (let i = 0; i < 4; i++) out.push(h[sptr + so - 1 + i]!);
-        doffset += 4;
-      }
-      out[start + 1] = doffset + 3;
-    }
-  }
-  while (out.length & 3) out.push(IPOPT_END);
-  if (out.length === 0) return null;
-  if (out.length > 40) return -22;
-  void net;
-  return Uint8Array.from(out);
+  const h = skb.head;
+  h.set(opt, iph + 20);
+  if (!('rr' in opt)) return; // plain option bytes (a socket's IP_OPTIONS): nothing to fill
+  const o = opt as IpOptions;
+  const saddr = get32(h, iph + 12); // ip_rt_get_source() of an output route
+  if (o.srr) put32(h, iph + o.srr + h[iph + o.srr + 1]! - 4, o.daddr);
+  if (o.rr_needaddr) put32(h, iph + o.rr + h[iph + o.rr + 2]! - 5, saddr);
+  if (o.ts_needaddr) put32(h, iph + o.ts + h[iph + o.ts + 2]! - 9, saddr);
+  if (o.ts_needtime) put32(h, iph + o.ts + h[iph + o.ts + 2]! - 5, inet_current_timestamp(net));
 });
 
 export { OPT_BIT_TS_NEEDTIME };

@@ -69,6 +69,7 @@ import { csumAdd, csumPartial } from '../../../wire/checksum.js';
 import { ETH_P_IP } from '../core/dev.js';
 import { __neigh_create, neigh_lookup, neigh_output } from '../core/neighbour.js';
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, icmp_out_count } from './icmp.js';
+import { ip_options_build } from './ip_options.js';
 
 const F = 'net/ipv4/ip_output.c';
 
@@ -333,11 +334,6 @@ export const ip_flush_pending_frames = kfunc(F, function ip_flush_pending_frames
   sk.cork.rt = null;
 });
 
-/** ip_options_build(): copy the reply options after the header. See net/ipv4/ip_options.c. */
-function ip_options_build(skb: SkBuff, opt: Uint8Array): void {
-  skb.head.set(opt, skb.network_header + 20);
-}
-
 /**
  * __ip_make_skb(): chain the queued skbs into the first one's frag_list and write the header:
  * version/ihl, TOS, DF (IP_PMTUDISC_DO, or WANT when the packet fits), TTL, protocol, addresses,
@@ -379,7 +375,7 @@ export const __ip_make_skb = kfunc(F, function __ip_make_skb(sk: Sock, fl4: Flow
   ip_select_ident_segs(net, skb, sk, 1);
   if (opt !== null) {
     h[o] = 0x40 | (5 + (opt.length >> 2));
-    ip_options_build(skb, opt);
+    ip_options_build(net, skb, opt);
   }
   skb.priority = cork.priority;
   skb.mark = sk.sk_mark;

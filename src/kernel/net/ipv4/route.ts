@@ -68,7 +68,8 @@ import { fib_result_init } from './fib_trie.js';
 import { ip_local_deliver } from './ip_input.js';
 import { ip_forward } from './ip_forward.js';
 import { ip_output } from './ip_output.js';
-import { icmp_send, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED } from './icmp.js';
+import { __icmp_send, icmp_send, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED } from './icmp.js';
+import { __ip_options_compile } from './ip_options.js';
 
 const F = 'net/ipv4/route.c';
 const H = 'include/net/route.h';
@@ -295,6 +296,20 @@ export const ip_route_input_noref = kfunc(F, function ip_route_input_noref(skb: 
 });
 
 /**
+ * ip_route_input(): ip_route_input_noref and keep a reference on the route (skb_dst_force).
+ * Inline in include/net/route.h.
+ */
+export const ip_route_input = kfunc(
+  H,
+  function ip_route_input(skb: SkBuff, daddr: number, saddr: number, tos: number, dev: NetDevice): number {
+    const reason = ip_route_input_noref(skb, daddr, saddr, tos, dev);
+    if (!reason && skb.dst === null) return SKB_DROP_REASON_NOT_SPECIFIED;
+    return reason;
+  },
+  { inline: true },
+);
+
+/**
  * ip_route_use_hint(): on the list path, a packet to the same destination as the previous one
  * reuses its route (after the source checks a local route needs). See net/ipv4/route.c.
  */
@@ -310,6 +325,39 @@ export const ip_route_use_hint = kfunc(F, function ip_route_use_hint(skb: SkBuff
   }
   skb_dst_set(skb, rt);
   return SKB_NOT_DROPPED_YET;
+});
+
+/**
+ * ipv4_send_dest_unreach(): ICMP host unreachable about a packet we could not deliver. The
+ * packet's IPCB is not trusted: its options are parsed again (into the option part of the cb,
+ * the kernel's on-stack inet_skb_parm), and nothing is sent for a bad header or bad options.
+ * Inline in route.c.
+ */
+const ipv4_send_dest_unreach = kfunc(
+  F,
+  function ipv4_send_dest_unreach(skb: SkBuff): void {
+    const h = skb.head;
+    const iph = skb.network_header;
+    if (iph + 20 > skb.tail || h[iph]! >> 4 !== 4 || (h[iph]! & 0x0f) < 5) return;
+    skb.cb.fill(0, 0, 16); // memset(&parm, 0, sizeof(parm)): struct ip_options
+    const ihl = (h[iph]! & 0x0f) * 4;
+    if (ihl > 20) {
+      if (iph + ihl > skb.tail) return;
+      skb.cb[8] = ihl - 20;
+      if (__ip_options_compile(skb.dev!.nd_net as Net, skb, { v: 0 })) return;
+    }
+    __icmp_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+  },
+  { inline: true },
+);
+
+/**
+ * ipv4_link_failure(): dst_ops.link_failure of IPv4 routes, called when the neighbour of the
+ * next hop failed (arp_error_report): tell the sender. (The route's expiry reset is not
+ * modelled: routes do not expire here.) See net/ipv4/route.c.
+ */
+export const ipv4_link_failure = kfunc(F, function ipv4_link_failure(skb: SkBuff): void {
+  ipv4_send_dest_unreach(skb);
 });
 
 // --- output ------------------------------------------------------------------------------------
@@ -371,12 +419,24 @@ export const ip_route_output_key_hash_rcu = kfunc(F, function ip_route_output_ke
   return __mkroute_output(res, fl4, fa.dev, 0);
 });
 
-/** ip_route_output_key_hash(): the rcu section around ip_route_output_key_hash_rcu. Inline here. */
-const ip_route_output_key_hash = kfunc(
+/**
+ * ip_route_output_key_hash(): the rcu section around ip_route_output_key_hash_rcu. The compiler
+ * inlines it into ip_route_output_flow (not into icmp_route_lookup, whose 6.18 stacks show it).
+ * See net/ipv4/route.c.
+ */
+export const ip_route_output_key_hash = kfunc(
   F,
   function ip_route_output_key_hash(net: Net, fl4: Flowi4, skb: SkBuff | null): Rtable | number {
     fl4.flowi4_iif = 1; // LOOPBACK_IFINDEX
     return ip_route_output_key_hash_rcu(net, fl4, outres, skb);
+  },
+);
+
+/** __ip_route_output_key(): ip_route_output_key_hash without an skb. Inline in include/net/route.h. */
+export const __ip_route_output_key = kfunc(
+  H,
+  function __ip_route_output_key(net: Net, flp: Flowi4): Rtable | number {
+    return ip_route_output_key_hash(net, flp, null);
   },
   { inline: true },
 );
