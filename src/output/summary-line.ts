@@ -206,6 +206,38 @@ function writeNumber(out: Uint8Array, pos: number, v: number, width: number): nu
 }
 
 /**
+ * The bytes last written for an address column (with its padding and separator) and the text
+ * they were written for. Consecutive frames mostly share addresses (often the very same string,
+ * from summary-addr.ts's caches), and copying the column is cheaper than checking and encoding
+ * the text again.
+ */
+class LastColumn {
+  text: string | null = null;
+  private readonly bytes = new Uint8Array(128);
+  private length = 0;
+
+  copy(out: Uint8Array, pos: number): number {
+    const b = this.bytes;
+    const n = this.length;
+    for (let i = 0; i < n; i++) out[pos + i] = b[i]!;
+    return pos + n;
+  }
+
+  keep(text: string, out: Uint8Array, start: number, end: number): void {
+    if (end - start > this.bytes.length) {
+      this.text = null;
+      return;
+    }
+    for (let i = start; i < end; i++) this.bytes[i - start] = out[i]!;
+    this.length = end - start;
+    this.text = text;
+  }
+}
+
+const lastSrc = new LastColumn();
+const lastDst = new LastColumn();
+
+/**
  * formatPrintLine() and a newline, as UTF-8 written into `out` at `pos`; returns the end. `out`
  * must have printLineMaxBytes(s) bytes of room from `pos`. The relative time is a Number of
  * nanoseconds and must be a safe integer (|x| < 2**53, 104 days); for a longer one use
@@ -234,28 +266,40 @@ export function writePrintLine(out: Uint8Array, pos: number, no: number, relTime
   }
   out[pos++] = 0x20;
 
-  // Source right-aligned in 12 and destination left-aligned in 12, by UTF-16 length (padStart):
-  // the padding assumes clean text, and is redone if the text needs sanitising.
-  let end = writeIfClean(out, writeSpaces(out, pos, 12 - s.src.length), s.src);
-  if (end < 0) {
-    const src = sanitize(s.src);
-    end = writeText(out, writeSpaces(out, pos, 12 - src.length), src);
+  // Source right-aligned in 12, " → ", destination left-aligned in 12, by UTF-16 length
+  // (padStart/padEnd). The padding assumes clean text, and is redone if the text needs sanitising.
+  if (s.src === lastSrc.text) {
+    pos = lastSrc.copy(out, pos);
+  } else {
+    const start = pos;
+    let end = writeIfClean(out, writeSpaces(out, pos, 12 - s.src.length), s.src);
+    if (end < 0) {
+      const src = sanitize(s.src);
+      end = writeText(out, writeSpaces(out, pos, 12 - src.length), src);
+    }
+    pos = end;
+    out[pos++] = 0x20;
+    out[pos++] = 0xe2; // U+2192 RIGHTWARDS ARROW
+    out[pos++] = 0x86;
+    out[pos++] = 0x92;
+    out[pos++] = 0x20;
+    lastSrc.keep(s.src, out, start, pos);
   }
-  pos = end;
-  out[pos++] = 0x20;
-  out[pos++] = 0xe2; // U+2192 RIGHTWARDS ARROW
-  out[pos++] = 0x86;
-  out[pos++] = 0x92;
-  out[pos++] = 0x20;
-  end = writeIfClean(out, pos, s.dst);
-  let dstLength = s.dst.length;
-  if (end < 0) {
-    const dst = sanitize(s.dst);
-    end = writeText(out, pos, dst);
-    dstLength = dst.length;
+  if (s.dst === lastDst.text) {
+    pos = lastDst.copy(out, pos);
+  } else {
+    const start = pos;
+    let end = writeIfClean(out, pos, s.dst);
+    let dstLength = s.dst.length;
+    if (end < 0) {
+      const dst = sanitize(s.dst);
+      end = writeText(out, pos, dst);
+      dstLength = dst.length;
+    }
+    pos = writeSpaces(out, end, 12 - dstLength);
+    out[pos++] = 0x20;
+    lastDst.keep(s.dst, out, start, pos);
   }
-  pos = writeSpaces(out, end, 12 - dstLength);
-  out[pos++] = 0x20;
 
   pos = writeColumn(out, pos, s.protocol);
   out[pos++] = 0x20;
