@@ -13,11 +13,10 @@ export interface Listener {
   addr: string;
   backlog?: number;
   rcvbuf?: number;
-  /** skbtrace extensions: SO_REUSEPORT, how many identical sockets (a reuseport group when
-   *  `reuseport`), and the application's wake-up delay (overrides the profile's app_delay_ns). */
+  /** skbtrace extensions: SO_REUSEPORT, and how many identical sockets (a reuseport group when
+   *  `reuseport`). */
   reuseport?: boolean;
   sockets?: number;
-  delayNs?: number;
 }
 
 export interface NeighbourEntry {
@@ -51,7 +50,7 @@ export interface HostProfile {
   txRingSize: number;
   /** Virtual ns the NAPI poll needs per frame, for RX-ring overflow modelling. */
   rxCostNs: number;
-  /** Virtual ns from sk_data_ready to the application running (reading), default 0. */
+  /** Virtual ns from sk_data_ready to the listener process running (reading), default 0. */
   appDelayNs: number;
   hz: number;
   /** Seed for the documented pseudo-random sources (ISN, IP ID, hashes). */
@@ -175,10 +174,6 @@ export function parseProfile(json: unknown, where = 'host profile'): HostProfile
       if (l['sockets'] !== undefined) {
         want(Number.isInteger(l['sockets']) && (l['sockets'] as number) >= 1 && (l['sockets'] as number) <= 64, w, 'sockets must be 1..64');
         out.sockets = l['sockets'] as number;
-      }
-      if (l['delay_ns'] !== undefined) {
-        want(Number.isInteger(l['delay_ns']) && (l['delay_ns'] as number) >= 0, w, 'delay_ns must be a whole number');
-        out.delayNs = l['delay_ns'] as number;
       }
       return out;
     });

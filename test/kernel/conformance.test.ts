@@ -22,7 +22,7 @@ const PENDING = new Set(['ip-forward-pmtu', 'neigh-failed']);
 const FIXTURES: { name: string; dir: string }[] = [
   ...(existsSync(kernelFixtures) ? fixtureNames().filter((n) => /^(arp|icmp|ip|udp)-/.test(n)) : []).map((name) => ({ name, dir: join(kernelFixtures, name) })),
   ...fixtureNames(projectFixtures)
-    .filter((n) => /^(arp|icmp|ip|neigh)-/.test(n) && !PENDING.has(n))
+    .filter((n) => /^(arp|icmp|ip|neigh|udp)-/.test(n) && !PENDING.has(n))
     .map((name) => ({ name, dir: join(projectFixtures, name) })),
 ];
 const CONFORMANCE = join(sharedDir, 'oracle/conformance');

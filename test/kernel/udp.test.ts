@@ -16,7 +16,9 @@ import { serializeTrace } from '../../src/output/json.js';
 import { formatTraceDetail } from '../../src/output/text.js';
 import { formatStats } from '../../src/cli/stats.js';
 import { udp_connect, udp_lib_setsockopt } from '../../src/kernel/net/ipv4/udp.js';
-import { __sys_sendto } from '../../src/kernel/net/socket.js';
+import { __sys_recvfrom, __sys_sendto } from '../../src/kernel/net/socket.js';
+import { Recorder } from '../../src/trace/recorder.js';
+import { setCallSink } from '../../src/trace/kfunc.js';
 import { MSG_MORE, type MsgHdr } from '../../src/kernel/include/net/sock.js';
 import { UDP_CORK, SOL_UDP, type UdpSock } from '../../src/kernel/include/net/udp.js';
 import { skb_live } from '../../src/kernel/net/core/skbuff.js';
@@ -34,7 +36,8 @@ describe('__udp4_lib_rcv: header, length and checksum', () => {
     const t = r.traces[0]!;
     expect(fns(t)).toEqual(expect.arrayContaining(['udp_rcv', '__udp4_lib_rcv', 'udp_unicast_rcv_skb', 'udp_queue_rcv_one_skb', '__udp_enqueue_schedule_skb', 'sock_def_readable']));
     expect(fns(t)).toEqual(expect.arrayContaining(['__sys_recvfrom', 'udp_recvmsg', '__skb_recv_udp', 'skb_consume_udp', '__sys_sendto', 'udp_sendmsg', 'ip_make_skb', 'udp_send_skb', 'ip_send_skb']));
-    expect(t.path.filter((n) => n.depth === 0).map((n) => n.fn)).toEqual(['e1000_intr', 'handle_softirqs', '__sys_recvfrom', '__sys_sendto', 'e1000_intr', 'handle_softirqs']);
+    // The listener process: select() finds the socket readable, recvfrom, sendto, select() again.
+    expect(t.path.filter((n) => n.depth === 0).map((n) => n.fn)).toEqual(['e1000_intr', 'handle_softirqs', 'do_pselect', '__sys_recvfrom', '__sys_sendto', 'do_pselect', 'e1000_intr', 'handle_softirqs']);
     expect(t.drops).toEqual([]);
     const b = reply(r.replies[0]!);
     expect(b.readUInt16BE(34)).toBe(53);
@@ -72,13 +75,30 @@ describe('__udp4_lib_rcv: header, length and checksum', () => {
     expect(t.counters['UDP_MIB_CSUMERRORS']).toBe(1);
     expect(fns(t)).not.toContain('udp_recvmsg');
   });
-  it('UDP_CSUM: a bad checksum on a long datagram is only caught when the application reads it (udp_recvmsg, process context)', () => {
+  it("UDP_CSUM: a bad checksum on a long datagram is queued unverified, and dropped by the listener's select() (udp_poll -> first_packet_length)", () => {
     const r = simulateFrames(frames([udpFrame(bytes(200), { csum: 'bad' })]), echo53);
     const t = r.traces[0]!;
-    expect(drops(t)).toEqual(['udp_recvmsg:UDP_CSUM']);
+    expect(drops(t)).toEqual(['__first_packet_length:UDP_CSUM']);
+    expect(fns(t)).toEqual(expect.arrayContaining(['do_pselect', 'sock_poll', 'udp_poll', 'first_packet_length']));
+    expect(fns(t)).not.toContain('__sys_recvfrom');
     expect(r.replies).toHaveLength(0);
-    expect(sockOps(t)).toEqual(['sk1:enqueue', 'sk1:dequeue', 'sk1:release', 'sk1:drop:UDP_CSUM']);
-    expect(t.sockets![0]!.drops).toBe(1);
+    expect(sockOps(t)).toEqual(['sk1:enqueue', 'sk1:drop:UDP_CSUM', 'sk1:release']);
+    expect(t.sockets![0]!).toMatchObject({ drops: 1, rmem_alloc: 0, queued: 0 });
+  });
+  it('UDP_CSUM: a reader that does not poll first finds the bad checksum while copying (udp_recvmsg)', () => {
+    const { s, sock } = session(hostWith([{ port: 6000, mode: 'bind' }]));
+    s.push(frame(1, udpFrame(bytes(200), { dport: 6000, csum: 'bad' }), 1_700_000_000_100_000_000n));
+    const so = s.host.apps.list[0]!.sock!;
+    const r = new Recorder('full');
+    const prev = setCallSink(r);
+    try {
+      r.begin({ index: 9, tsNs: '0', len: 0, caplen: 0, linkType: 1, role: 'rx' });
+      expect(__sys_recvfrom(so, { addr: 0, port: 0, data: new Uint8Array(65536), msg_flags: 0 }, 65536, 0)).toBe(-11);
+      expect(drops(r.finish()!)).toEqual(['udp_recvmsg:UDP_CSUM']);
+    } finally {
+      setCallSink(prev);
+    }
+    expect(sock.sk_drops).toBe(1);
   });
   it('UDP_CSUM: a bad checksum to a closed port is dropped silently (no port unreachable)', () => {
     const r = simulateFrames(frames([udpFrame(bytes(200), { dport: 9, csum: 'bad' })]), echo53);
@@ -163,6 +183,7 @@ describe('the receive queue: sk_rcvbuf, sk_rmem_alloc, truesize', () => {
     expect(r.traces[0]!.sockEvents!.map((e) => e.op)).toEqual(['enqueue']);
     expect(r.traces[2]!.sockEvents!.filter((e) => e.op === 'enqueue').map((e) => e.rmem_alloc)).toEqual([2688]);
     expect(r.traces[2]!.sockEvents!.filter((e) => e.op === 'send')).toHaveLength(3); // the wake-up falls after the last frame
+    expect(r.traces[2]!.path.filter((n) => n.fn === 'do_pselect')).toHaveLength(4); // 3 rounds with one datagram each, then nothing
     expect(r.replies).toHaveLength(3);
   });
 });
@@ -220,7 +241,7 @@ describe('broadcast delivery (__udp4_lib_mcast_deliver)', () => {
   });
   it('no socket on the port: dropped without an ICMP error (UDP_MIB_IGNOREDMULTI)', () => {
     const r = simulateFrames(frames([bcast([192, 0, 2, 255], 9)]), echo53);
-    expect(drops(r.traces[0]!)).toEqual(['__udp4_lib_mcast_deliver:NOT_SPECIFIED']);
+    expect(drops(r.traces[0]!)).toEqual(['__udp4_lib_rcv:NOT_SPECIFIED']); // __udp4_lib_mcast_deliver is inlined
     expect(r.traces[0]!.counters['UDP_MIB_IGNOREDMULTI']).toBe(1);
     expect(r.replies).toHaveLength(0);
   });

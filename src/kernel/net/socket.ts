@@ -32,6 +32,11 @@ export const __sys_socket = kfunc(F, function __sys_socket(net: Net, family: num
   return { sk: r.sk, ops: r.ops };
 });
 
+/** sock_poll(): the file's poll: sock->ops->poll (udp_poll for UDP). See net/socket.c. */
+export const sock_poll = kfunc(F, function sock_poll(sock: Socket): number {
+  return sock.ops.poll(sock.sk);
+});
+
 /** __sys_bind(): bind(fd, {addr, port}). */
 export const __sys_bind = kfunc(F, function __sys_bind(sock: Socket, addr: number, port: number): number {
   return sock.ops.bind(sock.sk, addr, port);

@@ -144,3 +144,16 @@ const kfree_skb_napi_cache = kfunc(
 export const skb_attempt_defer_free = kfunc('net/core/skbuff.c', function skb_attempt_defer_free(skb: SkBuff): void {
   kfree_skb_napi_cache(skb);
 });
+
+/**
+ * datagram_poll(): the generic poll of a datagram socket: EPOLLERR for a pending error,
+ * EPOLLIN | EPOLLRDNORM when something is queued, EPOLLOUT while the send buffer has room.
+ * See net/core/datagram.c.
+ */
+export const datagram_poll = kfunc(F, function datagram_poll(sk: Sock): number {
+  let mask = 0;
+  if (sk.sk_err) mask |= 0x008; // EPOLLERR
+  if (sk.sk_receive_queue.length !== 0) mask |= 0x001 | 0x040; // EPOLLIN | EPOLLRDNORM
+  if (sk.sk_wmem_alloc - 1 < sk.sk_sndbuf >> 1) mask |= 0x004 | 0x100 | 0x200; // EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND
+  return mask;
+});

@@ -14,7 +14,7 @@ import { devconf_defaults } from '../../include/linux/inetdevice.js';
 import { IPPROTO_ICMP, IPPROTO_UDP, MAX_INET_PROTOS } from '../../include/net/ip.js';
 import { type MsgHdr, type Sock, TCP_CLOSE, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK } from '../../include/net/sock.js';
 import { EADDRINUSE, EAGAIN, EINVAL, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_UNICAST } from '../../include/net/route.js';
-import { udp_init, udp_protocol, udp_queued_skbs, udp_sk_alloc } from './udp.js';
+import { udp_init, udp_poll, udp_protocol, udp_queued_skbs, udp_sk_alloc } from './udp.js';
 import { inet_addr_type } from './fib_frontend.js';
 import { dev_add_pack } from '../core/dev.js';
 import { inet_add_protocol } from './protocol.js';
@@ -105,6 +105,8 @@ export interface ProtoOps {
   sendmsg: (sk: Sock, msg: MsgHdr, len: number) => number;
   recvmsg: (sk: Sock, msg: MsgHdr, len: number, flags: number) => number;
   setsockopt: (sk: Sock, level: number, optname: number, val: number) => number;
+  /** poll: the EPOLL* mask of the socket (blocking file: no O_NONBLOCK). */
+  poll: (sk: Sock) => number;
 }
 
 /**
@@ -167,4 +169,4 @@ const sock_common_setsockopt = kfunc('net/core/sock.c', function sock_common_set
 });
 
 /** inet_dgram_ops: the proto_ops of AF_INET datagram sockets. */
-export const inet_dgram_ops: ProtoOps = { bind: inet_bind, sendmsg: inet_sendmsg, recvmsg: inet_recvmsg, setsockopt: sock_common_setsockopt };
+export const inet_dgram_ops: ProtoOps = { bind: inet_bind, sendmsg: inet_sendmsg, recvmsg: inet_recvmsg, setsockopt: sock_common_setsockopt, poll: udp_poll };

@@ -128,6 +128,7 @@ import {
   udp_scratch_csum_unnecessary,
   udp_scratch_is_linear,
   udp_scratch_set,
+  udp_scratch_set_csum_unnecessary,
   udp_sk,
   udp_skb_has_head_state,
   udp_skb_truesize,
@@ -147,6 +148,7 @@ import {
   __skb_checksum_complete,
   __skb_try_recv_from_queue,
   copy_linear_skb,
+  datagram_poll,
   skb_attempt_defer_free,
   skb_copy_and_csum_datagram_msg,
   skb_copy_datagram_msg,
@@ -515,7 +517,9 @@ function inet_lookup_reuseport(net: Net, sk: UdpSock, saddr: number, sport: numb
 const udp4_lib_lookup2 = kfunc(F, function udp4_lib_lookup2(net: Net, saddr: number, sport: number, daddr: number, hnum: number, dif: number, hslot2: UdpHslot): UdpSock | null {
   let result: UdpSock | null = null;
   let badness = 0;
-  for (const sk of hslot2.head) {
+  const head = hslot2.head;
+  for (let i = 0; i < head.length; i++) {
+    const sk = head[i]!;
     const score = compute_score(sk, net, saddr, sport, daddr, hnum, dif);
     if (score > badness) {
       badness = score;
@@ -787,31 +791,38 @@ function __udp_is_mcast_sock(net: Net, sk: UdpSock, loc_port: number, loc_addr: 
 /**
  * __udp4_lib_mcast_deliver(): a broadcast or multicast datagram goes to every socket bound to
  * its port (and to its address or the wildcard): clones for all but the first. With no socket it
- * is dropped without an ICMP error (UDP_MIB_IGNOREDMULTI). See net/ipv4/udp.c.
+ * is dropped without an ICMP error (UDP_MIB_IGNOREDMULTI). Static and called once: inlined into
+ * __udp4_lib_rcv (the 6.18 stacks and drop locations show __udp4_lib_rcv). See net/ipv4/udp.c.
  */
-export const __udp4_lib_mcast_deliver = kfunc(F, function __udp4_lib_mcast_deliver(net: Net, skb: SkBuff, saddr: number, daddr: number, udptable: UdpTable): number {
-  const hnum = uh_dest(skb);
-  const sport = uh_source(skb);
-  const hslot = udp_hashslot(udptable, net, hnum);
-  const dif = skb.dev!.ifindex;
-  let first: UdpSock | null = null;
-  for (const sk of hslot.head) {
-    if (!__udp_is_mcast_sock(net, sk, hnum, daddr, sport, saddr, dif, hnum)) continue;
-    if (first === null) {
-      first = sk;
-      continue;
+export const __udp4_lib_mcast_deliver = kfunc(
+  F,
+  function __udp4_lib_mcast_deliver(net: Net, skb: SkBuff, saddr: number, daddr: number, udptable: UdpTable): number {
+    const hnum = uh_dest(skb);
+    const sport = uh_source(skb);
+    const hslot = udp_hashslot(udptable, net, hnum);
+    const dif = skb.dev!.ifindex;
+    let first: UdpSock | null = null;
+    const head = hslot.head;
+    for (let i = 0; i < head.length; i++) {
+      const sk = head[i]!;
+      if (!__udp_is_mcast_sock(net, sk, hnum, daddr, sport, saddr, dif, hnum)) continue;
+      if (first === null) {
+        first = sk;
+        continue;
+      }
+      const nskb = skb_clone(skb);
+      if (udp_queue_rcv_skb(sk, nskb) > 0) consume_skb(nskb);
     }
-    const nskb = skb_clone(skb);
-    if (udp_queue_rcv_skb(sk, nskb) > 0) consume_skb(nskb);
-  }
-  if (first !== null) {
-    if (udp_queue_rcv_skb(first, skb) > 0) consume_skb(skb);
-  } else {
-    kfree_skb(skb);
-    UDP_INC_STATS(net, 'IGNOREDMULTI');
-  }
-  return 0;
-});
+    if (first !== null) {
+      if (udp_queue_rcv_skb(first, skb) > 0) consume_skb(skb);
+    } else {
+      kfree_skb(skb);
+      UDP_INC_STATS(net, 'IGNOREDMULTI');
+    }
+    return 0;
+  },
+  { inline: true },
+);
 
 /**
  * udp4_csum_init(): skb_checksum_init_zero_check: a zero checksum is "none" (csum_valid); else
@@ -1027,6 +1038,70 @@ export const __skb_recv_udp = kfunc(F, function __skb_recv_udp(sk0: Sock, flags:
   }
   if (skb === null) err.v = -EAGAIN;
   return skb;
+});
+
+/** udp_skb_csum_unnecessary_set(): the checksum was verified while queued (not for a shared skb). */
+function udp_skb_csum_unnecessary_set(skb: SkBuff): void {
+  if (!skb_shared(skb)) udp_scratch_set_csum_unnecessary(skb);
+}
+
+/**
+ * __first_packet_length(): verify the checksum of the first queued datagram(s); a bad one is
+ * unlinked and dropped (UDP_CSUM), a good one marked verified. Returns the first good one or
+ * null. See net/ipv4/udp.c.
+ */
+const __first_packet_length = kfunc(F, function __first_packet_length(sk: Sock, rcvq: SkBuff[], total: { v: number }): SkBuff | null {
+  let skb: SkBuff | undefined;
+  while ((skb = rcvq[0]) !== undefined) {
+    if (udp_lib_checksum_complete(skb)) {
+      UDP_INC_STATS(sk.net, 'CSUMERRORS');
+      UDP_INC_STATS(sk.net, 'INERRORS');
+      udp_drops_inc(sk);
+      rcvq.shift();
+      total.v += skb.truesize;
+      sim_drop(sk, SKB_DROP_REASON_UDP_CSUM, skb, skb.truesize);
+      kfree_skb_reason(skb, SKB_DROP_REASON_UDP_CSUM);
+    } else {
+      udp_skb_csum_unnecessary_set(skb);
+      return skb;
+    }
+  }
+  return null;
+});
+
+const fpl_total = { v: 0 };
+
+/**
+ * first_packet_length(): the length of the first good datagram (refilling the reader queue from
+ * the receive queue), dropping bad ones first and uncharging their memory; -1 when none.
+ * See net/ipv4/udp.c.
+ */
+const first_packet_length = kfunc(F, function first_packet_length(sk0: Sock): number {
+  const sk = sk0 as UdpSock;
+  const rcvq = sk.reader_queue;
+  fpl_total.v = 0;
+  let skb = __first_packet_length(sk, rcvq, fpl_total);
+  if (skb === null && sk.sk_receive_queue.length !== 0) {
+    const q = sk.sk_receive_queue;
+    for (let i = 0; i < q.length; i++) rcvq.push(q[i]!);
+    q.length = 0;
+    skb = __first_packet_length(sk, rcvq, fpl_total);
+  }
+  const res = skb !== null ? skb.len : -1;
+  if (fpl_total.v) udp_rmem_release(sk, fpl_total.v, 1);
+  return res;
+});
+
+/**
+ * udp_poll(): datagram_poll, readable also when the reader queue holds something; on a blocking
+ * file, a readable socket whose queued datagrams all have bad checksums is not readable
+ * (first_packet_length drops them). See net/ipv4/udp.c.
+ */
+export const udp_poll = kfunc(F, function udp_poll(sk: Sock): number {
+  let mask = datagram_poll(sk);
+  if ((sk as UdpSock).reader_queue.length !== 0) mask |= 0x001 | 0x040;
+  if (mask & 0x040 && !(sk.sk_shutdown & 1) && first_packet_length(sk) === -1) mask &= ~(0x001 | 0x040);
+  return mask;
 });
 
 /** skb_recv_udp(): __skb_recv_udp at offset 0 (udp_read_skb's entry). Inline in include/net/udp.h. */
