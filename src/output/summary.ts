@@ -5,8 +5,12 @@
  *     const ctx = createSummaryContext();          // one per capture
  *     for (const f of frames) {
  *       const s = summarizeFrame(f, ctx);
- *       out(formatPrintLine(f.index + 1, f.tsNs - firstTsNs, s, f.origLen));
+ *       out(formatPrintLine(f.index + 1, f.tsNs - firstTsNs, s, f.origLen, tsDecimals(unitsPerSecond)));
  *     }
+ *
+ * (writePrintLine() writes the same line as bytes into an output buffer: what `skbtrace -P` uses,
+ * see summary-line.ts. The time has as many decimals as tshark gives the capture interface's
+ * timestamp resolution: 6 for microseconds, 9 for nanoseconds.)
  *
  * What is decoded: Ethernet II / 802.3 + 802.2 LLC / SNAP, 802.1Q and 802.1ad tags, Linux SLL and
  * SLL2, raw IP, null/loopback, IPoIB; ARP; IPv4 (options, fragments and reassembly); IPv6 (extension
