@@ -26,6 +26,25 @@ export interface FibAlias {
   /** Nexthop route caches (nhc_rth_input / nhc_pcpu_rth_output). */
   rth_input: Rtable | null;
   rth_output: Rtable | null;
+  /** nhc_exceptions: the nexthop's route exceptions by destination (learned PMTU), or null. */
+  nh_exceptions?: Map<number, FibNhException> | null;
+}
+
+/**
+ * struct fib_nh_exception: what the host learned about one destination behind a nexthop (here
+ * the path MTU from an ICMP "fragmentation needed"), with the routes bound to it.
+ */
+export interface FibNhException {
+  fnhe_daddr: number;
+  /** fnhe_gw: a redirect's gateway (redirects are not learned here: 0). */
+  fnhe_gw: number;
+  fnhe_pmtu: number;
+  fnhe_mtu_locked: boolean;
+  /** Jiffies after which the exception is gone (ip_rt_mtu_expires, 10 min, after learning). */
+  fnhe_expires: number;
+  fnhe_rth_input: Rtable | null;
+  fnhe_rth_output: Rtable | null;
+  fnhe_stamp: number;
 }
 
 export interface FibTable {

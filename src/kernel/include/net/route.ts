@@ -58,6 +58,10 @@ export interface Rtable {
   /** rt_gw4: the gateway, 0 for on-link. */
   rt_gw4: number;
   rt_pmtu: number;
+  /** rt_mtu_locked: the path MTU is below ip_rt_min_pmtu and pinned there. */
+  rt_mtu_locked?: boolean;
+  /** dst.expires: jiffies until which rt_pmtu holds (from a route exception); 0 = none. */
+  expires?: number;
   /** Source address the output route was chosen for (fl4->saddr after the lookup). */
   rt_spec_dst: number;
 }
@@ -96,9 +100,28 @@ export function skb_valid_dst(skb: SkBuff): boolean {
   return skb.dst !== null;
 }
 
-/** dst_mtu(): the path MTU of the route, else the device MTU. */
+/**
+ * ip_dst_mtu_maybe_forward(): the MTU a packet on this route may have. The path MTU learned for
+ * the destination (rt_pmtu, until it expires) counts for what the host sends, and for what it
+ * forwards only with net.ipv4.ip_forward_use_pmtu (or a locked MTU); otherwise the device MTU
+ * (no RTAX_MTU route metrics here). Inline in include/net/ip.h.
+ */
+export function ip_dst_mtu_maybe_forward(rt: Rtable, forwarding: boolean): number {
+  const net = rt.dev.nd_net as Net;
+  if (!forwarding || rt.rt_mtu_locked || net.sysctlInt('net.ipv4.ip_forward_use_pmtu', 0)) {
+    const mtu = rt.rt_pmtu;
+    if (mtu && net.clock.jiffies < (rt.expires ?? 0)) return Math.min(mtu, IP_MAX_MTU);
+  }
+  let mtu = rt.dev.mtu;
+  if (rt.rt_mtu_locked && rt.rt_uses_gateway && mtu > 576) mtu = 576;
+  return Math.min(mtu, IP_MAX_MTU);
+}
+
+const IP_MAX_MTU = 0xfff0;
+
+/** dst_mtu(): dst->ops->mtu, ipv4_mtu() for IPv4 routes: ip_dst_mtu_maybe_forward(dst, false). */
 export function dst_mtu(rt: Rtable): number {
-  return rt.rt_pmtu || rt.dev.mtu;
+  return ip_dst_mtu_maybe_forward(rt, false);
 }
 
 /** rt_nexthop(): the gateway, or the destination itself for an on-link route. */

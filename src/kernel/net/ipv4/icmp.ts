@@ -44,7 +44,7 @@ import type { NetProtocol } from '../../include/net/protocol.js';
 import { csumAdd, csumFold, csumPartial } from '../../../wire/checksum.js';
 import { IFF_LOOPBACK, type NetDevice } from '../../include/linux/netdevice.js';
 import { ip_append_data, ip_flush_pending_frames, ip_push_pending_frames } from './ip_output.js';
-import { __ip_route_output_key, ip_route_input, ip_route_output_key, ip_route_output_key_hash } from './route.js';
+import { __ip_route_output_key, ip_route_input, ip_route_output_key, ip_route_output_key_hash, ipv4_update_pmtu } from './route.js';
 import { fib_compute_spec_dst, inet_addr_type_dev_table } from './fib_frontend.js';
 import { inet_select_addr } from './devinet.js';
 import { ip_options_echo, inet_current_timestamp } from './ip_options.js';
@@ -605,10 +605,24 @@ export const icmp_rcv = kfunc(F, function icmp_rcv(skb: SkBuff): number {
   }
 });
 
-/** icmp_err(): ICMP errors about ICMP we sent: nothing to tell (no ping sockets). */
-function icmp_err(_skb: SkBuff, _info: number): number {
+/**
+ * icmp_err(): the err_handler of IPPROTO_ICMP: an ICMP error about ICMP we sent (skb->data at
+ * the quoted IP header). About an echo reply of ours (sent by the kernel, not a ping socket): a
+ * "fragmentation needed" lowers the path MTU of its destination (ipv4_update_pmtu), a redirect
+ * would be learned (ipv4_redirect: not simulated). About anything else: ping_err, for ping
+ * sockets (not simulated). See net/ipv4/icmp.c.
+ */
+const icmp_err = kfunc(F, function icmp_err(skb: SkBuff, info: number): number {
+  const iph = skb.data;
+  const offset = (skb.head[iph]! & 0x0f) * 4;
+  const quoted_type = skb.head[iph + offset]!;
+  const type = skb.head[skb.transport_header]!;
+  const code = skb.head[skb.transport_header + 1]!;
+  const net = skb.dev!.nd_net as Net;
+  if (quoted_type !== ICMP_ECHOREPLY) return 0; // ping_err(skb, offset, info): no ping sockets
+  if (type === ICMP_DEST_UNREACH && code === ICMP_FRAG_NEEDED) ipv4_update_pmtu(skb, net, info, 0, IPPROTO_ICMP);
   return 0;
-}
+});
 
 /** icmp_protocol: what inet_init registers for IPPROTO_ICMP. */
 export const icmp_protocol: NetProtocol = { handler: icmp_rcv, err_handler: icmp_err, no_policy: true, icmp_strict_tag_validation: false, name: 'icmp_protocol' };

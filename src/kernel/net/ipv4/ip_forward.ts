@@ -1,7 +1,7 @@
 /**
  * net/ipv4/ip_forward.c: forwarding, when net.ipv4.ip_forward (conf.*.forwarding) is on: TTL
  * (time exceeded at 1), strict source routes through a gateway, DF packets bigger than the next
- * hop's MTU (fragmentation needed), redirects when the packet leaves where it came in, then
+ * hop's MTU (fragmentation needed; the device's, or with ip_forward_use_pmtu a learned path MTU), redirects when the packet leaves where it came in, then
  * ip_forward_finish -> dst_output. See net/ipv4/ip_forward.c.
  */
 import { kfunc } from '../../../trace/kfunc.js';
@@ -11,7 +11,7 @@ import { type SkBuff, PACKET_HOST, kfree_skb_reason, skb_cow } from '../core/skb
 import { SKB_DROP_REASON_IP_INHDR, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_PKT_TOO_BIG } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
 import { IPCB_flags, IPCB_frag_max_size, IPCB_set_flags, IPSKB_DOREDIRECT, IPSKB_FORWARDED, IP_DF, OPT_BIT_STRICT, ip_decrease_ttl, iph_daddr, iph_frag_off, iph_saddr, iph_ttl } from '../../include/net/ip.js';
-import { dst_mtu, rt_nexthop, skb_rtable } from '../../include/net/route.js';
+import { ip_dst_mtu_maybe_forward, rt_nexthop, skb_rtable } from '../../include/net/route.js';
 import { NET_RX_DROP, NET_RX_SUCCESS } from '../core/dev.js';
 import { dst_output } from './ip_output.js';
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_REDIRECT, ICMP_SR_FAILED, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL } from './icmp.js';
@@ -91,7 +91,7 @@ export const ip_forward = kfunc(F, function ip_forward(skb: SkBuff): number {
     return drop();
   }
   IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_FORWARDED);
-  const mtu = dst_mtu(rt);
+  const mtu = ip_dst_mtu_maybe_forward(rt, true);
   if (ip_exceeds_mtu(skb, mtu)) {
     SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGFAILS');
     icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu >>> 0);

@@ -49,6 +49,7 @@ import {
   IPCB_frag_max_size,
   IPCB_set_flags,
   IPDEFTTL,
+  IPSKB_FORWARDED,
   IP_DF,
   IP_MF,
   IP_OFFSET,
@@ -62,7 +63,7 @@ import {
   put16,
   put32,
 } from '../../include/net/ip.js';
-import { type Flowi4, RTN_BROADCAST, RTN_MULTICAST, type Rtable, dst_mtu, rt_nexthop, skb_dst_set, skb_rtable, EMSGSIZE, ENOBUFS } from '../../include/net/route.js';
+import { type Flowi4, RTN_BROADCAST, RTN_MULTICAST, type Rtable, dst_mtu, ip_dst_mtu_maybe_forward, rt_nexthop, skb_dst_set, skb_rtable, EMSGSIZE, ENOBUFS } from '../../include/net/route.js';
 import { type InetCork, type MsgHdr, type Sock, MSG_DONTWAIT, MSG_PROBE } from '../../include/net/sock.js';
 import { sock_alloc_send_skb, sock_wfree, skb_set_owner_w } from '../core/sock.js';
 import { csumAdd, csumPartial } from '../../../wire/checksum.js';
@@ -492,7 +493,7 @@ type Output = (net: Net, sk: Sock | null, skb: SkBuff) => number;
  */
 export const ip_do_fragment = kfunc(F, function ip_do_fragment(net: Net, sk: Sock | null, skb: SkBuff, output: Output): number {
   const hlen = iph_ihl(skb) * 4;
-  let mtu = dst_mtu(skb_rtable(skb));
+  let mtu = ip_skb_dst_mtu(sk, skb);
   if (IPCB_frag_max_size(skb) && IPCB_frag_max_size(skb) < mtu) mtu = IPCB_frag_max_size(skb);
   mtu -= hlen;
   const ll_rs = LL_RESERVED_SPACE(skb_rtable(skb).dev);
@@ -602,11 +603,20 @@ const ip_fragment = kfunc(
   { inline: true },
 );
 
+/**
+ * ip_skb_dst_mtu(): the MTU for this packet: ip_dst_mtu_maybe_forward of its route, forwarding
+ * when ip_forward marked it IPSKB_FORWARDED (sockets that opt out of PMTU are not modelled).
+ * Inline in include/net/ip.h.
+ */
+function ip_skb_dst_mtu(_sk: Sock | null, skb: SkBuff): number {
+  return ip_dst_mtu_maybe_forward(skb_rtable(skb), (IPCB_flags(skb) & IPSKB_FORWARDED) !== 0);
+}
+
 /** __ip_finish_output(): fragment what exceeds the MTU, else ip_finish_output2. Inline. */
 const __ip_finish_output = kfunc(
   F,
   function __ip_finish_output(net: Net, sk: Sock | null, skb: SkBuff): number {
-    const mtu = dst_mtu(skb_rtable(skb));
+    const mtu = ip_skb_dst_mtu(sk, skb);
     if (skb.len > mtu || IPCB_frag_max_size(skb)) return ip_fragment(net, sk, skb, mtu, ip_finish_output2);
     return ip_finish_output2(net, sk, skb);
   },

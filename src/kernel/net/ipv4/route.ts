@@ -4,8 +4,10 @@
  * entry as the kernel caches them in the nexthop (nhc_rth_input, nhc_pcpu_rth_output), so a
  * lookup allocates nothing once warm. See net/ipv4/route.c.
  *
- * Simplified: no route exceptions (PMTU/redirect learning), no multipath, no multicast routing,
- * no lwtunnel/xfrm, no loopback device (output routes to our own address fail with -EINVAL).
+ * Route exceptions (struct fib_nh_exception) hold the path MTU learned from ICMP fragmentation
+ * needed (ipv4_update_pmtu). Simplified: redirects are not learned, no multipath, no multicast
+ * routing, no lwtunnel/xfrm, no loopback device (output routes to our own address fail with
+ * -EINVAL).
  */
 import { kfunc } from '../../../trace/kfunc.js';
 import type { NetDevice } from '../../include/linux/netdevice.js';
@@ -19,7 +21,7 @@ import {
   type InDevice,
 } from '../../include/linux/inetdevice.js';
 import type { Net } from '../../include/net/net_namespace.js';
-import type { FibResult } from '../../include/net/netns_ipv4.js';
+import type { FibAlias, FibNhException, FibResult } from '../../include/net/netns_ipv4.js';
 import {
   EACCES,
   EHOSTUNREACH,
@@ -28,6 +30,7 @@ import {
   type Flowi4,
   RTCF_BROADCAST,
   RTCF_LOCAL,
+  RTCF_REDIRECTED,
   RTN_BROADCAST,
   RTN_LOCAL,
   RTN_MULTICAST,
@@ -35,6 +38,7 @@ import {
   RTN_UNREACHABLE,
   RT_SCOPE_LINK,
   type Rtable,
+  dst_mtu,
   flowi4_init,
   skb_dst_set,
   skb_rtable,
@@ -44,6 +48,7 @@ import {
   IPCB_set_flags,
   IPSKB_DOREDIRECT,
   IPSKB_NOPOLICY,
+  get32,
   ipv4_is_lbcast,
   ipv4_is_loopback,
   ipv4_is_multicast,
@@ -145,14 +150,147 @@ export const ip_error = kfunc(F, function ip_error(skb: SkBuff): number {
   }
 });
 
-/** rt_set_nexthop(): the gateway of a route through a router. */
-function rt_set_nexthop(rt: Rtable, res: FibResult): void {
+/**
+ * rt_set_nexthop(): the gateway of a route through a router; a route for a destination with a
+ * route exception takes its learned path MTU (rt_bind_exception) and is cached in the exception
+ * instead of the nexthop. Returns whether the route was cached. See net/ipv4/route.c.
+ */
+function rt_set_nexthop(rt: Rtable, daddr: number, res: FibResult, fnhe: FibNhException | null, do_cache: boolean, input: boolean): boolean {
   const fa = res.fa;
   if (fa !== null && fa.gw && fa.scope === 0) {
     rt.rt_gw4 = fa.gw;
     rt.rt_uses_gateway = true;
   }
+  if (fnhe !== null) return rt_bind_exception(rt, fnhe, daddr, do_cache, input);
+  if (do_cache && fa !== null) {
+    // rt_cache_route()
+    if (input) fa.rth_input = rt;
+    else fa.rth_output = rt;
+    return true;
+  }
+  return false;
 }
+
+// --- route exceptions (struct fib_nh_exception): the path MTU learned for one destination -----
+
+/** ip_rt_mtu_expires (10 min) and ip_rt_min_pmtu (512 + 20 + 20), as jiffies and bytes. */
+const ip_rt_mtu_expires = (net: Net): number => 600 * net.clock.hz;
+const ip_rt_min_pmtu = (net: Net): number => net.sysctlInt('net.ipv4.route.min_pmtu', 552);
+
+/** fill_route_from_fnhe(): the learned path MTU (and a redirect's gateway) into a route. */
+function fill_route_from_fnhe(rt: Rtable, fnhe: FibNhException): void {
+  rt.rt_pmtu = fnhe.fnhe_pmtu;
+  rt.rt_mtu_locked = fnhe.fnhe_mtu_locked;
+  rt.expires = fnhe.fnhe_expires;
+  if (fnhe.fnhe_gw) {
+    rt.rt_flags |= RTCF_REDIRECTED;
+    rt.rt_uses_gateway = true;
+    rt.rt_gw4 = fnhe.fnhe_gw;
+  }
+}
+
+/** rt_bind_exception(): make `rt` the route of the exception's destination (and cache it there). */
+function rt_bind_exception(rt: Rtable, fnhe: FibNhException, daddr: number, do_cache: boolean, input: boolean): boolean {
+  if (fnhe.fnhe_daddr !== daddr) return false;
+  fill_route_from_fnhe(rt, fnhe);
+  if (!rt.rt_gw4) rt.rt_gw4 = daddr;
+  fnhe.fnhe_stamp = (rt.dev.nd_net as Net).clock.jiffies;
+  if (!do_cache) return false;
+  if (input) fnhe.fnhe_rth_input = rt;
+  else fnhe.fnhe_rth_output = rt;
+  return true;
+}
+
+/**
+ * find_exception(): the exception of `daddr` behind this nexthop; an expired one is removed
+ * (ip_del_fnhe). See net/ipv4/route.c.
+ */
+function find_exception(net: Net, fa: FibAlias | null, daddr: number): FibNhException | null {
+  const hash = fa?.nh_exceptions;
+  if (hash === undefined || hash === null) return null;
+  const fnhe = hash.get(daddr >>> 0);
+  if (fnhe === undefined) return null;
+  if (fnhe.fnhe_expires && net.clock.jiffies > fnhe.fnhe_expires) {
+    hash.delete(daddr >>> 0); // ip_del_fnhe()
+    return null;
+  }
+  return fnhe;
+}
+
+/**
+ * update_or_create_fnhe(): record a path MTU for `daddr` behind the nexthop. A new exception
+ * makes the nexthop's cached routes stale (DST_OBSOLETE_KILL: here they are dropped from the
+ * cache), so the next lookup for that destination binds a route to it; an existing one updates
+ * its routes in place. See net/ipv4/route.c.
+ */
+function update_or_create_fnhe(net: Net, fa: FibAlias, daddr: number, gw: number, pmtu: number, lock: boolean, expires: number): void {
+  let hash = fa.nh_exceptions;
+  if (hash === undefined || hash === null) hash = fa.nh_exceptions = new Map();
+  let fnhe = hash.get(daddr >>> 0);
+  if (fnhe !== undefined) {
+    if (gw) fnhe.fnhe_gw = gw;
+    if (pmtu) {
+      fnhe.fnhe_pmtu = pmtu;
+      fnhe.fnhe_mtu_locked = lock;
+    }
+    fnhe.fnhe_expires = Math.max(1, expires);
+    if (fnhe.fnhe_rth_input !== null) fill_route_from_fnhe(fnhe.fnhe_rth_input, fnhe);
+    if (fnhe.fnhe_rth_output !== null) fill_route_from_fnhe(fnhe.fnhe_rth_output, fnhe);
+  } else {
+    fnhe = {
+      fnhe_daddr: daddr >>> 0,
+      fnhe_gw: gw,
+      fnhe_pmtu: pmtu,
+      fnhe_mtu_locked: lock,
+      fnhe_expires: Math.max(1, expires),
+      fnhe_rth_input: null,
+      fnhe_rth_output: null,
+      fnhe_stamp: 0,
+    };
+    hash.set(daddr >>> 0, fnhe);
+    fa.rth_input = null;
+    fa.rth_output = null;
+  }
+  fnhe.fnhe_stamp = net.clock.jiffies;
+}
+
+/**
+ * __ip_rt_update_pmtu(): a smaller path MTU for the flow's destination: never below
+ * ip_rt_min_pmtu (a smaller one is raised to it and locked), never above the current one;
+ * recorded as a route exception of the nexthop the FIB gives. See net/ipv4/route.c.
+ */
+const __ip_rt_update_pmtu = kfunc(F, function __ip_rt_update_pmtu(rt: Rtable, fl4: Flowi4, mtu: number): void {
+  const net = rt.dev.nd_net as Net;
+  if (rt.rt_mtu_locked) return;
+  const old_mtu = dst_mtu(rt);
+  if (old_mtu < mtu) return;
+  let lock = false;
+  if (mtu < ip_rt_min_pmtu(net)) {
+    lock = true;
+    mtu = Math.min(old_mtu, ip_rt_min_pmtu(net));
+  }
+  const now = net.clock.jiffies;
+  if (rt.rt_pmtu === mtu && !lock && now < (rt.expires ?? 0) - ip_rt_mtu_expires(net) / 2) return;
+  const res = fib_result_init();
+  if (fib_lookup(net, fl4, res, 0) === 0 && res.fa !== null) {
+    update_or_create_fnhe(net, res.fa, fl4.daddr, 0, mtu, lock, now + ip_rt_mtu_expires(net));
+  }
+});
+
+/**
+ * ipv4_update_pmtu(): an ICMP "fragmentation needed" about a packet we sent (the quoted header at
+ * skb->data): look up the route that packet took and lower its path MTU. See net/ipv4/route.c.
+ */
+export const ipv4_update_pmtu = kfunc(F, function ipv4_update_pmtu(skb: SkBuff, net: Net, mtu: number, oif: number, protocol: number): void {
+  const iph = skb.data;
+  const h = skb.head;
+  // __build_flow_key(): the quoted packet's flow.
+  const fl4 = flowi4_init(get32(h, iph + 16), get32(h, iph + 12), protocol, h[iph + 1]! & 0xfc);
+  fl4.flowi4_oif = oif;
+  fl4.flowi4_mark = skb.mark;
+  const rt = __ip_route_output_key(net, fl4);
+  if (typeof rt !== 'number') __ip_rt_update_pmtu(rt, fl4, mtu);
+});
 
 /**
  * __mkroute_input(): the route of a packet to forward: validate the source against the output
@@ -168,13 +306,14 @@ const __mkroute_input = kfunc(F, function __mkroute_input(skb: SkBuff, res: FibR
   if (out_dev === in_dev && validate_onlink() && IN_DEV_TX_REDIRECTS(out_dev) && skb.protocol === ETH_P_IP) {
     if (IN_DEV_SHARED_MEDIA(out_dev)) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_DOREDIRECT);
   }
-  let rth = fa.rth_input !== null && fa.rth_input.input === ip_forward ? fa.rth_input : null;
+  const fnhe = find_exception(in_dev.dev.nd_net as Net, fa, daddr);
+  const cached = fnhe !== null ? fnhe.fnhe_rth_input : fa.rth_input;
+  let rth = cached !== null && cached.input === ip_forward ? cached : null;
   if (rth === null) {
     rth = rt_dst_alloc(out_dev.dev, 0, res.type);
     rth.rt_is_input = true;
     rth.input = ip_forward;
-    rt_set_nexthop(rth, res);
-    fa.rth_input = rth;
+    rt_set_nexthop(rth, daddr, res, fnhe, true, true);
   }
   skb_dst_set(skb, rth);
   return SKB_NOT_DROPPED_YET;
@@ -379,11 +518,12 @@ const __mkroute_output = kfunc(F, function __mkroute_output(res: FibResult, fl4:
     flags |= 0x20000000 /* RTCF_MULTICAST */;
     fa = null;
   }
-  if (fa !== null && fa.rth_output !== null) return fa.rth_output;
+  const fnhe = fa !== null ? find_exception(dev_out.nd_net as Net, fa, fl4.daddr) : null;
+  const cached = fnhe !== null ? fnhe.fnhe_rth_output : fa !== null ? fa.rth_output : null;
+  if (cached !== null) return cached;
   const rth = rt_dst_alloc(dev_out, flags, type);
   rth.rt_iif = 0;
-  rt_set_nexthop(rth, res);
-  if (fa !== null) fa.rth_output = rth;
+  rt_set_nexthop(rth, fl4.daddr, res, fnhe, fa !== null, false);
   return rth;
 });
 
