@@ -45,6 +45,22 @@ describe('ARP', () => {
     const r = simulateFrames(frames([garp]), profile({ 'net.ipv4.conf.skb0.arp_accept': 1 }));
     expect(neigh(r, PEER_N)?.nud_state).toBe(NUD_STALE);
   });
+  it('a gratuitous ARP updates a known neighbour to its new MAC (STALE), the next reply goes there (arp-gratuitous fixture)', () => {
+    const NEW = '02:00:00:00:00:02';
+    const garp = arpFrame(1, BCAST, PEER_IP, PEER_IP, NEW, '00:00:00:00:00:00');
+    const r = simulateFrames(frames([whoHasHost(), garp, ipFrame(ipv4(echo()))]));
+    expect(neigh(r, PEER_N)?.nud_state).not.toBe(NUD_REACHABLE);
+    expect([...neigh(r, PEER_N)!.ha.subarray(0, 6)]).toEqual([2, 0, 0, 0, 0, 2]);
+    expect(hexOf(r.replies[1]!.data).subarray(0, 6).toString('hex')).toBe('020000000002');
+  });
+  it('arp_ignore=2: answers only a sender in the target address\'s subnet (arp-ignore-2 fixture)', () => {
+    const p = { ...defaultProfile(), addresses: ['192.0.2.10/24', '198.51.100.10/24'], sysctls: { 'net.ipv4.conf.all.arp_ignore': 2 } };
+    const ask = (sip: number[], tip: number[]) => simulateFrames(frames([arpFrame(1, BCAST, tip, sip)]), p).replies.length;
+    expect(ask(PEER_IP, HOST_IP)).toBe(1);
+    expect(ask(PEER_IP, [198, 51, 100, 10])).toBe(0);
+    expect(ask([198, 51, 100, 1], [198, 51, 100, 10])).toBe(1);
+    expect(ask([203, 0, 113, 5], HOST_IP)).toBe(0);
+  });
   it('a unicast reply to a pending request makes the entry REACHABLE', () => {
     const r = simulateFrames(frames([ipFrame(ipv4(echo())), arpFrame(2, HOST, HOST_IP, PEER_IP, PEER, HOST)]));
     expect(neigh(r, PEER_N)?.nud_state).toBe(NUD_REACHABLE);

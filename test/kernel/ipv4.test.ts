@@ -115,6 +115,39 @@ describe('forwarding (net.ipv4.ip_forward=1)', () => {
     expect(drops(r.traces[0]!)).toEqual([['ip_forward', 'IP_INHDR']]);
     expect(Buffer.from(r.replies[0]!.data)[34]).toBe(11);
   });
+  it('TTL 1 right after a redirect: no time exceeded (the redirect reset the peer\'s ICMP token bucket, ip-forward fixture)', () => {
+    const r = simulateFrames(frames([ipFrame(ipv4(echo(), { dst: [198, 51, 100, 7] })), ipFrame(ipv4(echo(), { dst: [198, 51, 100, 7], ttl: 1 }))]), fwd);
+    expect(drops(r.traces[1]!)).toEqual([['ip_forward', 'IP_INHDR']]);
+    expect(r.traces[1]!.replies).toHaveLength(0);
+    expect(r.traces[1]!.counters['ICMP_MIB_RATELIMITHOST']).toBe(1);
+  });
+  describe('a path MTU learned from ICMP fragmentation needed (route exception)', () => {
+    const pmtu = { ...fwd, sysctls: { 'net.ipv4.ip_forward': 1, 'net.ipv4.ip_forward_use_pmtu': 1 } };
+    // "fragmentation needed, MTU 1280" from the gateway about an echo reply we sent to 198.51.100.7
+    const quoted = ipv4(icmpMsg(0, 0, [0x42, 0x47, 0, 1]), { src: HOST_IP, dst: [198, 51, 100, 7] }).subarray(0, 28);
+    const fragNeeded = ipFrame(ipv4(icmpMsg(3, 4, [0, 0, 0x05, 0x00], [...quoted]), { src: [192, 0, 2, 254] }));
+    const big = (df: boolean) => ipFrame(ipv4(echo(0x4247, 2, 1372), { dst: [198, 51, 100, 7], flags: df ? 0x4000 : 0 }));
+    it('icmp_err -> ipv4_update_pmtu -> __ip_rt_update_pmtu records it', () => {
+      const p = fns(simulateFrames(frames([fragNeeded]), pmtu).traces[0]!);
+      for (const f of ['icmp_unreach', 'icmp_err', 'ipv4_update_pmtu', '__ip_rt_update_pmtu']) expect(p).toContain(f);
+    });
+    it('with ip_forward_use_pmtu: a DF packet over it gets fragmentation needed (MTU 1280), PKT_TOO_BIG', () => {
+      const r = simulateFrames(frames([fragNeeded, big(true)]), pmtu);
+      expect(drops(r.traces[1]!)).toEqual([['ip_forward', 'PKT_TOO_BIG']]);
+      const b = Buffer.from(r.traces[1]!.replies[0]!.data, 'hex');
+      expect([b[34], b[35], b.readUInt16BE(40)]).toEqual([3, 4, 1280]);
+    });
+    it('with ip_forward_use_pmtu: without DF it is forwarded in fragments of the path MTU (ip_do_fragment)', () => {
+      const r = simulateFrames(frames([fragNeeded, big(false)]), pmtu);
+      const out = r.traces[1]!.replies.map((x) => Buffer.from(x.data, 'hex')).filter((b) => b.subarray(0, 6).toString('hex') === '0200000000fe');
+      expect(out.map((b) => b.readUInt16BE(16))).toEqual([1276, 144]);
+      expect(fns(r.traces[1]!)).toContain('ip_do_fragment');
+    });
+    it('without it (the default) forwarding keeps the device MTU', () => {
+      const r = simulateFrames(frames([fragNeeded, big(true)]), fwd);
+      expect(r.traces[1]!.drops).toEqual([]);
+    });
+  });
   it('DF and bigger than the next hop MTU: fragmentation needed, PKT_TOO_BIG', () => {
     const r = one(ipv4(echo(0, 1, 1600), { dst: [198, 51, 100, 7], flags: 0x4000 }), { ...fwd, mtu: 1500 });
     // 1628 bytes do not fit a 1500-byte NIC buffer: the NIC takes what fits; send a smaller one instead
@@ -148,9 +181,13 @@ describe('reassembly (ip_defrag)', () => {
     expect(drops(r.traces[1]!)).toEqual([['ip_defrag', 'DUP_FRAG']]); // ip_frag_queue is inlined
     expect(r.replies).toHaveLength(2);
   });
-  it('an overlapping fragment kills the queue (RFC 5722)', () => {
+  it('an overlapping fragment kills the queue (RFC 5722): dropped in ip_defrag, the queued one consumed by inet_frag_rbtree_purge', () => {
     const r = simulateFrames(frames([frag(0, 1480, true), frag(1000, 1000, true), frag(1480, 528, false)]), known);
     expect(r.traces[1]!.counters['IPSTATS_MIB_REASM_OVERLAPS']).toBe(1);
+    expect(r.traces[1]!.frees.map((f) => [f.fn, f.reason])).toEqual([
+      ['ip_defrag', 'SKB_DROP_REASON_NOT_SPECIFIED'],
+      ['inet_frag_rbtree_purge', 'SKB_CONSUMED'],
+    ]);
     expect(r.replies).toHaveLength(0);
   });
   it('times out after ipfrag_time: FRAG_REASM_TIMEOUT and ICMP time exceeded (fragment reassembly)', () => {
@@ -183,9 +220,34 @@ describe('IP options (ip_options_compile)', () => {
     expect([b[34], b[38]]).toEqual([12, 21]);
     expect(r.traces[0]!.counters['IPSTATS_MIB_INHDRERRORS']).toBe(1);
   });
-  it('source routes are refused without accept_source_route', () => {
+  it('source routes are refused without accept_source_route (NOT_SPECIFIED in ip_rcv_finish_core)', () => {
     const lsrr = [131, 7, 4, 198, 51, 100, 1, 0];
-    expect(one(ipv4(echo(), { options: lsrr })).replies).toHaveLength(0);
+    const r = one(ipv4(echo(), { options: lsrr }));
+    expect(r.replies).toHaveLength(0);
+    expect(drops(r.traces[0]!)).toEqual([['ip_rcv_finish_core', 'NOT_SPECIFIED']]);
+  });
+  it('record route with room: our address recorded on receive and again in the reply (pointer 12, ip-options fixture)', () => {
+    const rr = [7, 15, 4, ...new Array<number>(12).fill(0), 0];
+    const b = Buffer.from(one(ipv4(echo(), { options: rr })).replies[0]!.data);
+    expect([...b.subarray(34, 37)]).toEqual([7, 15, 12]);
+    expect([...b.subarray(37, 41)]).toEqual(HOST_IP);
+    expect([...b.subarray(41, 45)]).toEqual(HOST_IP);
+    expect([...b.subarray(45, 49)]).toEqual([0, 0, 0, 0]);
+  });
+  it('timestamp (flag 0): the receive time and the send time, pointer 13; ms since midnight UT of the capture clock', () => {
+    const ts = [68, 12, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const b = Buffer.from(one(ipv4(echo(), { options: ts })).replies[0]!.data);
+    expect([...b.subarray(34, 38)]).toEqual([68, 12, 13, 0]);
+    const midnightMs = Number((1_700_000_000_000_000_000n / 1_000_000n) % 86_400_000n);
+    expect(b.readUInt32BE(38)).toBe(midnightMs);
+    expect(b.readUInt32BE(42)).toBe(midnightMs);
+  });
+  it('a bad option length: parameter problem pointing at the option, IP_INHDR in ip_rcv_finish_core', () => {
+    const bad = [7, 39, 4, ...new Array<number>(12).fill(0), 0];
+    const r = one(ipv4(echo(), { options: bad }));
+    expect(drops(r.traces[0]!)).toEqual([['ip_rcv_finish_core', 'IP_INHDR']]);
+    const b = Buffer.from(r.replies[0]!.data);
+    expect([b[34], b[35], b[38]]).toEqual([12, 0, 20]);
   });
 });
 

@@ -44,6 +44,14 @@ describe('neighbour states and timers', () => {
     expect(drops).toContain('SKB_DROP_REASON_NEIGH_FAILED');
     expect(r.traces.flatMap((t) => t.path.map((p) => p.fn))).toContain('neigh_timer_handler');
   });
+  it('FAILED: arp_error_report tells the sender (dst_link_failure > ipv4_link_failure > __icmp_send); the drop shows at neigh_invalidate (a tail call, neigh-failed fixture)', () => {
+    const r = run(frames([ipFrame(ipv4(echo()))]), 5000);
+    const t = r.traces.find((x) => x.drops.length)!;
+    expect(t.drops.map((d) => [d.fn, d.reason])).toEqual([['neigh_invalidate', 'SKB_DROP_REASON_NEIGH_FAILED']]);
+    const p = t.path.map((n) => n.fn);
+    const i = p.indexOf('arp_error_report');
+    expect(p.slice(i, i + 5)).toEqual(['arp_error_report', 'dst_link_failure', 'ipv4_link_failure', 'ipv4_send_dest_unreach', '__icmp_send']);
+  });
   it('the ARP reply flushes the queue: REACHABLE, the echo reply goes out', () => {
     const r = run(frames([ipFrame(ipv4(echo())), arpFrame(2, HOST, HOST_IP, PEER_IP, PEER, HOST)]), 0);
     expect(r.n()?.nud_state).toBe(NUD_REACHABLE);
