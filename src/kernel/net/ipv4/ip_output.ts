@@ -206,10 +206,10 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
       const alloclen = fraglen + hh_len + 15;
       if (transhdrlen) {
         const r = sock_alloc_send_skb(sk, alloclen, (flags & MSG_DONTWAIT) !== 0);
-        if (typeof r === 'number') return error(r);
+        if (typeof r === 'number') return ip_append_error(sk, cork, length, wmem_alloc_delta, r);
         skb = r;
       } else {
-        if (sk.sk_wmem_alloc + wmem_alloc_delta > 2 * sk.sk_sndbuf) return error(-ENOBUFS);
+        if (sk.sk_wmem_alloc + wmem_alloc_delta > 2 * sk.sk_sndbuf) return ip_append_error(sk, cork, length, wmem_alloc_delta, -ENOBUFS);
         skb = alloc_skb(alloclen);
       }
       skb.ip_summed = CHECKSUM_NONE;
@@ -249,14 +249,15 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
   }
   sk.sk_wmem_alloc += wmem_alloc_delta;
   return 0;
-
-  function error(err: number): number {
-    cork.length -= length;
-    SNMP_INC_STATS(sk.net, 'IPSTATS_MIB_OUTDISCARDS');
-    sk.sk_wmem_alloc += wmem_alloc_delta;
-    return err;
-  }
 });
+
+/** __ip_append_data's error label: what was not appended leaves the cork; the charge so far stays. */
+function ip_append_error(sk: Sock, cork: InetCork, length: number, wmem_alloc_delta: number, err: number): number {
+  cork.length -= length;
+  SNMP_INC_STATS(sk.net, 'IPSTATS_MIB_OUTDISCARDS');
+  sk.sk_wmem_alloc += wmem_alloc_delta;
+  return err;
+}
 
 /**
  * ip_setup_cork(): the route, fragment size (path MTU), TTL and TOS of a new datagram.

@@ -88,6 +88,7 @@ import {
   EOPNOTSUPP,
   EPROTO,
   type Flowi4,
+  type Rtable,
   RTCF_BROADCAST,
   RTCF_MULTICAST,
   flowi4_init,
@@ -237,8 +238,9 @@ function udp_ehashfn(net: Net, laddr: number, lport: number, faddr: number, fpor
 
 // --- MIB -------------------------------------------------------------------------------------------
 
+/** UDP_INC_STATS(net, UDP_MIB_...): the UDP MIB (include/net/udp.h). */
 function UDP_INC_STATS(net: Net, field: string): void {
-  SNMP_INC_STATS(net, `UDP_MIB_${field}`);
+  SNMP_INC_STATS(net, field);
 }
 
 /** udp_drops_inc(): count a drop on the socket (sk_drops). */
@@ -246,10 +248,15 @@ function udp_drops_inc(sk: Sock): void {
   sk.sk_drops++;
 }
 
+/** Short reason names (SOCKET_RCVBUFF ...) by value, for the per-socket drop counts. */
+const reasonShort: string[] = [];
+
+/** Simulator bookkeeping of a drop charged to a socket: its per-reason count and the trace event. */
 function sim_drop(sk: Sock, reason: number, skb: SkBuff | null, size: number): void {
-  const name = dropReasonName(reason).replace(/^SKB_DROP_REASON_/, '');
+  const name = (reasonShort[reason] ??= dropReasonName(reason).replace(/^SKB_DROP_REASON_/, ''));
   sk.stats.drops[name] = (sk.stats.drops[name] ?? 0) + 1;
-  rec()?.sockEvent(sk.id, 'drop', skb?.addr ?? null, size, sk.sk_rmem_alloc, sk.sk_rcvbuf, dropReasonName(reason));
+  const r = rec();
+  if (r !== null && r.current !== null) r.sockEvent(sk.id, 'drop', skb !== null ? skb.addr : null, size, sk.sk_rmem_alloc, sk.sk_rcvbuf, dropReasonName(reason));
 }
 
 // --- sockets -----------------------------------------------------------------------------------------
@@ -637,9 +644,11 @@ export const __udp_enqueue_schedule_skb = kfunc(F, function __udp_enqueue_schedu
   const prod = sk.udp_prod_queue;
   rmem += prod.rmem_alloc;
   if (rmem + size > rcvbuf) {
-    if (rcvbuf > INT_MAX >> 1) return drop();
-    // Accept the packet if queue is empty.
-    if (rmem) return drop();
+    // drop: the caller frees the skb (SOCKET_RCVBUFF).
+    if (rcvbuf > INT_MAX >> 1 || rmem /* accept the packet if the queue is empty */) {
+      udp_drops_inc(sk);
+      return -12; // -ENOMEM
+    }
   }
   if (rmem > rcvbuf >> 1) {
     skb_condense(skb);
@@ -674,7 +683,7 @@ export const __udp_enqueue_schedule_skb = kfunc(F, function __udp_enqueue_schedu
   sk.sk_rmem_alloc += q_size;
   if (sk.sk_rmem_alloc > sk.stats.rmem_peak) sk.stats.rmem_peak = sk.sk_rmem_alloc;
   const r = rec();
-  if (r !== null && nb) r.sockEvent(sk.id, 'enqueue', skb.addr, q_size, sk.sk_rmem_alloc, rcvbuf);
+  if (r !== null && nb && r.current !== null) r.sockEvent(sk.id, 'enqueue', skb.addr, q_size, sk.sk_rmem_alloc, rcvbuf);
   if (!sock_flag(sk, SOCK_DEAD)) {
     while (nb) {
       sk.sk_data_ready(sk);
@@ -697,11 +706,6 @@ export const __udp_enqueue_schedule_skb = kfunc(F, function __udp_enqueue_schedu
   }
   prod.rmem_alloc -= total_size;
   return 0;
-
-  function drop(): number {
-    udp_drops_inc(sk);
-    return -12; // -ENOMEM
-  }
 });
 
 /**
@@ -726,13 +730,13 @@ const __udp_queue_rcv_skb = kfunc(
       const net = sk.net;
       let drop_reason: number;
       if (rc === -12) {
-        UDP_INC_STATS(net, 'RCVBUFERRORS');
+        UDP_INC_STATS(net, 'UDP_MIB_RCVBUFERRORS');
         drop_reason = SKB_DROP_REASON_SOCKET_RCVBUFF;
       } else {
-        UDP_INC_STATS(net, 'MEMERRORS');
+        UDP_INC_STATS(net, 'UDP_MIB_MEMERRORS');
         drop_reason = SKB_DROP_REASON_PROTO_MEM;
       }
-      UDP_INC_STATS(net, 'INERRORS');
+      UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
       sim_drop(sk, drop_reason, skb, skb.truesize);
       sk_skb_reason_drop(sk, skb, drop_reason);
       return -1;
@@ -817,7 +821,7 @@ export const __udp4_lib_mcast_deliver = kfunc(
       if (udp_queue_rcv_skb(first, skb) > 0) consume_skb(skb);
     } else {
       kfree_skb(skb);
-      UDP_INC_STATS(net, 'IGNOREDMULTI');
+      UDP_INC_STATS(net, 'UDP_MIB_IGNOREDMULTI');
     }
     return 0;
   },
@@ -864,44 +868,37 @@ function udp_lib_checksum_complete(skb: SkBuff): number {
 export const __udp4_lib_rcv = kfunc(F, function __udp4_lib_rcv(skb: SkBuff, udptable: UdpTable, proto: number): number {
   const rt = skb_rtable(skb);
   const net = skb.dev!.nd_net as Net;
-  let drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
-  if (!pskb_may_pull(skb, UDP_HDR_LEN)) return drop();
+  if (!pskb_may_pull(skb, UDP_HDR_LEN)) return udp_rcv_drop(net, skb, SKB_DROP_REASON_NOT_SPECIFIED); // no space for header
   const ulen = uh_len(skb);
   const saddr = iph_saddr(skb);
   const daddr = iph_daddr(skb);
-  if (ulen > skb.len) return short_packet();
+  if (ulen > skb.len) return udp_rcv_drop(net, skb, SKB_DROP_REASON_PKT_TOO_SMALL); // short_packet
   if (proto === IPPROTO_UDP) {
     // UDP validates ulen.
-    if (ulen < UDP_HDR_LEN || pskb_trim_rcsum(skb, ulen)) return short_packet();
+    if (ulen < UDP_HDR_LEN || pskb_trim_rcsum(skb, ulen)) return udp_rcv_drop(net, skb, SKB_DROP_REASON_PKT_TOO_SMALL);
   }
-  if (udp4_csum_init(skb)) return csum_error();
+  if (udp4_csum_init(skb)) return udp_rcv_drop(net, skb, SKB_DROP_REASON_UDP_CSUM); // csum_error
   if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) return __udp4_lib_mcast_deliver(net, skb, saddr, daddr, udptable);
   const sk = __udp4_lib_lookup_skb(skb, uh_source(skb), uh_dest(skb), udptable);
   if (sk !== null) return udp_unicast_rcv_skb(sk, skb);
   // no_sk: no socket. Drop packet silently, if checksum is wrong.
-  if (udp_lib_checksum_complete(skb)) return csum_error();
-  drop_reason = SKB_DROP_REASON_NO_SOCKET;
-  UDP_INC_STATS(net, 'NOPORTS');
+  if (udp_lib_checksum_complete(skb)) return udp_rcv_drop(net, skb, SKB_DROP_REASON_UDP_CSUM);
+  UDP_INC_STATS(net, 'UDP_MIB_NOPORTS');
   icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
-  sk_skb_reason_drop(null, skb, drop_reason);
+  sk_skb_reason_drop(null, skb, SKB_DROP_REASON_NO_SOCKET);
   return 0;
-
-  function short_packet(): number {
-    drop_reason = SKB_DROP_REASON_PKT_TOO_SMALL;
-    return drop();
-  }
-  function csum_error(): number {
-    // RFC 1122 4.1.3.4: discard a bad datagram silently.
-    drop_reason = SKB_DROP_REASON_UDP_CSUM;
-    UDP_INC_STATS(net, 'CSUMERRORS');
-    return drop();
-  }
-  function drop(): number {
-    UDP_INC_STATS(net, 'INERRORS');
-    sk_skb_reason_drop(null, skb, drop_reason);
-    return 0;
-  }
 });
+
+/**
+ * The drop labels of __udp4_lib_rcv (csum_error: UDP_MIB_CSUMERRORS; drop: UDP_MIB_INERRORS and
+ * sk_skb_reason_drop with the reason). RFC 1122 4.1.3.4: a bad datagram is discarded silently.
+ */
+function udp_rcv_drop(net: Net, skb: SkBuff, reason: number): number {
+  if (reason === SKB_DROP_REASON_UDP_CSUM) UDP_INC_STATS(net, 'UDP_MIB_CSUMERRORS');
+  UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
+  sk_skb_reason_drop(null, skb, reason);
+  return 0;
+}
 
 /** udp_rcv(): the IPPROTO_UDP handler of inet_protos[]. See net/ipv4/udp.c. */
 export const udp_rcv = kfunc(F, function udp_rcv(skb: SkBuff): number {
@@ -1161,7 +1158,7 @@ export const udp_recvmsg = kfunc(F, function udp_recvmsg(sk: Sock, msg: MsgHdr, 
     if (copied < ulen || peeking) {
       checksum_valid = udp_scratch_csum_unnecessary(skb) || !__skb_checksum_complete(skb);
       if (!checksum_valid) {
-        csum_copy_err(skb);
+        udp_csum_copy_err(sk, skb, flags, msg);
         continue;
       }
     }
@@ -1171,20 +1168,20 @@ export const udp_recvmsg = kfunc(F, function udp_recvmsg(sk: Sock, msg: MsgHdr, 
     } else {
       err = skb_copy_and_csum_datagram_msg(skb, 0, msg);
       if (err === -EINVAL) {
-        csum_copy_err(skb);
+        udp_csum_copy_err(sk, skb, flags, msg);
         continue;
       }
     }
     if (err) {
       if (!peeking) {
         udp_drops_inc(sk);
-        UDP_INC_STATS(net, 'INERRORS');
+        UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
       }
       kfree_skb(skb);
       return err;
     }
     if (!peeking) {
-      UDP_INC_STATS(net, 'INDATAGRAMS');
+      UDP_INC_STATS(net, 'UDP_MIB_INDATAGRAMS');
       sk.stats.read_packets++;
     }
     // Copy the address (the IP and UDP headers are still in the head).
@@ -1195,17 +1192,19 @@ export const udp_recvmsg = kfunc(F, function udp_recvmsg(sk: Sock, msg: MsgHdr, 
     skb_consume_udp(sk, skb, peeking ? -ret : ret);
     return ret;
   }
-
-  function csum_copy_err(skb: SkBuff): void {
-    if (!__sk_queue_drop_skb(sk, (sk as UdpSock).reader_queue, skb, flags, udp_skb_destructor)) {
-      UDP_INC_STATS(net, 'CSUMERRORS');
-      UDP_INC_STATS(net, 'INERRORS');
-    }
-    sim_drop(sk, SKB_DROP_REASON_UDP_CSUM, skb, udp_skb_truesize(skb));
-    kfree_skb_reason(skb, SKB_DROP_REASON_UDP_CSUM);
-    msg.msg_flags &= ~MSG_TRUNC;
-  }
 });
+
+/** udp_recvmsg's csum_copy_err label: drop the bad datagram (UDP_CSUM), then read the next. */
+function udp_csum_copy_err(sk: Sock, skb: SkBuff, flags: number, msg: MsgHdr): void {
+  const net = sk.net;
+  if (!__sk_queue_drop_skb(sk, (sk as UdpSock).reader_queue, skb, flags, udp_skb_destructor)) {
+    UDP_INC_STATS(net, 'UDP_MIB_CSUMERRORS');
+    UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
+  }
+  sim_drop(sk, SKB_DROP_REASON_UDP_CSUM, skb, udp_skb_truesize(skb));
+  kfree_skb_reason(skb, SKB_DROP_REASON_UDP_CSUM);
+  msg.msg_flags &= ~MSG_TRUNC;
+}
 
 // --- sending -------------------------------------------------------------------------------------------
 
@@ -1247,11 +1246,11 @@ export const udp_send_skb = kfunc(F, function udp_send_skb(skb: SkBuff, fl4: Flo
   let err = ip_send_skb(net, skb);
   if (err) {
     if (err === -ENOBUFS && !sk.recverr) {
-      UDP_INC_STATS(net, 'SNDBUFERRORS');
+      UDP_INC_STATS(net, 'UDP_MIB_SNDBUFERRORS');
       err = 0;
     }
   } else {
-    UDP_INC_STATS(net, 'OUTDATAGRAMS');
+    UDP_INC_STATS(net, 'UDP_MIB_OUTDATAGRAMS');
   }
   return err;
 });
@@ -1301,10 +1300,9 @@ export const udp_sendmsg = kfunc(F, function udp_sendmsg(sk0: Sock, msg: MsgHdr,
   let err: number;
   if (len > 0xffff) return -EMSGSIZE;
   if (msg.msg_flags & MSG_OOB) return -EOPNOTSUPP;
-  const getfrag = udp_getfrag;
   if (sk.pending) {
     // There are pending frames: append to them.
-    return do_append_data(sk.cork_fl4!);
+    return udp_do_append_data(sk, sk.cork_fl4!, sk.cork.rt!, msg, len, ulen, corkreq);
   }
   ulen += UDP_HDR_LEN;
   let daddr: number;
@@ -1340,18 +1338,18 @@ export const udp_sendmsg = kfunc(F, function udp_sendmsg(sk0: Sock, msg: MsgHdr,
   const rt = ip_route_output_flow(net, fl4, sk);
   if (typeof rt === 'number') {
     if (rt === -ENETUNREACH) SNMP_INC_STATS(net, 'IPSTATS_MIB_OUTNOROUTES');
-    return out(rt);
+    return udp_sendmsg_out(net, rt, len);
   }
-  if (rt.rt_flags & RTCF_BROADCAST && !sock_flag(sk, SOCK_BROADCAST)) return out(-EACCES);
+  if (rt.rt_flags & RTCF_BROADCAST && !sock_flag(sk, SOCK_BROADCAST)) return udp_sendmsg_out(net, -EACCES, len);
   if (msg.msg_flags & MSG_CONFIRM) {
     // do_confirm: dst_confirm (neighbour confirmation) is implicit here.
   }
   if (!corkreq) {
     // Lockless fast path for the non-corking case.
-    const r = ip_make_skb(sk, fl4, getfrag, msg, ulen, UDP_HDR_LEN, null, rt, tos, cork_stack, msg.msg_flags);
+    const r = ip_make_skb(sk, fl4, udp_getfrag, msg, ulen, UDP_HDR_LEN, null, rt, tos, cork_stack, msg.msg_flags);
     err = typeof r === 'number' ? r : 0;
     if (r !== null && typeof r !== 'number') err = udp_send_skb(r, fl4, cork_stack);
-    return out(err);
+    return udp_sendmsg_out(net, err, len);
   }
   // Cork the socket to pend data.
   const cfl4 = (sk.cork_fl4 ??= flowi4_init(0, 0, IPPROTO_UDP));
@@ -1362,22 +1360,25 @@ export const udp_sendmsg = kfunc(F, function udp_sendmsg(sk0: Sock, msg: MsgHdr,
   cfl4.flowi4_oif = fl4.flowi4_oif;
   cfl4.flowi4_tos = fl4.flowi4_tos;
   sk.pending = AF_INET;
-  return do_append_data(cfl4, rt);
-
-  function do_append_data(f4: Flowi4, route = sk.cork.rt): number {
-    sk.len += ulen;
-    let e = ip_append_data(sk, f4, getfrag, msg, ulen, UDP_HDR_LEN, null, route!, sk.tos, corkreq ? msg.msg_flags | MSG_MORE : msg.msg_flags);
-    if (e) udp_flush_pending_frames(sk);
-    else if (!corkreq) e = udp_push_pending_frames(sk);
-    else if (sk.sk_write_queue.length === 0) sk.pending = 0;
-    return out(e);
-  }
-  function out(e: number): number {
-    if (!e) return len;
-    if (e === -ENOBUFS) UDP_INC_STATS(net, 'SNDBUFERRORS');
-    return e;
-  }
+  return udp_do_append_data(sk, cfl4, rt, msg, len, ulen, corkreq);
 });
+
+/** udp_sendmsg's do_append_data label: append to the corked datagram; send it unless still corked. */
+function udp_do_append_data(sk: UdpSock, f4: Flowi4, route: Rtable, msg: MsgHdr, len: number, ulen: number, corkreq: boolean): number {
+  sk.len += ulen;
+  let e = ip_append_data(sk, f4, udp_getfrag, msg, ulen, UDP_HDR_LEN, null, route, sk.tos, corkreq ? msg.msg_flags | MSG_MORE : msg.msg_flags);
+  if (e) udp_flush_pending_frames(sk);
+  else if (!corkreq) e = udp_push_pending_frames(sk);
+  else if (sk.sk_write_queue.length === 0) sk.pending = 0;
+  return udp_sendmsg_out(sk.net, e, len);
+}
+
+/** udp_sendmsg's out label: len on success; a full device queue counts UDP_MIB_SNDBUFERRORS. */
+function udp_sendmsg_out(net: Net, e: number, len: number): number {
+  if (!e) return len;
+  if (e === -ENOBUFS) UDP_INC_STATS(net, 'UDP_MIB_SNDBUFERRORS');
+  return e;
+}
 
 /**
  * udp_lib_setsockopt(): SOL_SOCKET options go to sk_setsockopt (SO_RCVBUF also resets the
