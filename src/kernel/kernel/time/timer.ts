@@ -22,9 +22,25 @@ export function timer_setup(fn: (t: TimerList) => void, name = fn.name): TimerLi
   return { expires: 0, fn, name, seq: -1 };
 }
 
+/**
+ * Pending timers in a binary min-heap ordered by (expiry, arm order). Re-arming or deleting a
+ * timer does not search the heap: its heap entry just goes stale (its sequence number no longer
+ * matches the timer's) and is dropped when it reaches the top. Finding the next expiry, which the
+ * session does for every frame, is then O(1) and arming is O(log n).
+ */
+interface HeapEntry {
+  t: TimerList;
+  expires: number;
+  seq: number;
+}
+
 export class TimerBase {
-  private pending: TimerList[] = [];
+  private heap: HeapEntry[] = [];
   private nextSeq = 0;
+  private live = 0;
+  private cachedExpires = NaN;
+  private cachedNs = 0n;
+  private cachedBoot = -1n;
 
   constructor(readonly clock: VirtualClock) {}
 
@@ -37,40 +53,83 @@ export class TimerBase {
     const was = this.timer_delete(t);
     t.expires = expires;
     t.seq = this.nextSeq++;
-    this.pending.push(t);
+    this.live++;
+    this.push({ t, expires, seq: t.seq });
     return was;
   }
 
   /** timer_delete (del_timer): disarm; returns 1 if it was pending. */
   timer_delete(t: TimerList): number {
     if (t.seq < 0) return 0;
-    const i = this.pending.indexOf(t);
-    if (i >= 0) this.pending.splice(i, 1);
-    t.seq = -1;
+    t.seq = -1; // its heap entry is stale now
+    this.live--;
     return 1;
   }
 
   /** The earliest pending expiry in ns since the epoch, or undefined. */
   nextExpiryNs(): bigint | undefined {
-    if (this.pending.length === 0) return undefined;
-    let best = this.pending[0]!;
-    for (const t of this.pending) if (t.expires < best.expires || (t.expires === best.expires && t.seq < best.seq)) best = t;
-    return this.clock.bootNs + this.clock.jiffiesToNs(best.expires - this.clock.initialJiffies);
+    const top = this.top();
+    if (!top) return undefined;
+    if (top.expires !== this.cachedExpires || this.clock.bootNs !== this.cachedBoot) {
+      this.cachedExpires = top.expires;
+      this.cachedBoot = this.clock.bootNs;
+      this.cachedNs = this.clock.bootNs + this.clock.jiffiesToNs(top.expires - this.clock.initialJiffies);
+    }
+    return this.cachedNs;
   }
 
   /** Pop the next timer whose expiry is <= now, or undefined. */
   popExpired(): TimerList | undefined {
-    const now = this.clock.jiffies;
-    let best: TimerList | undefined;
-    for (const t of this.pending) {
-      if (t.expires <= now && (best === undefined || t.expires < best.expires || (t.expires === best.expires && t.seq < best.seq))) best = t;
-    }
-    if (best) this.timer_delete(best);
-    return best;
+    const top = this.top();
+    if (!top || top.expires > this.clock.jiffies) return undefined;
+    this.pop();
+    this.timer_delete(top.t);
+    return top.t;
   }
 
   get count(): number {
-    return this.pending.length;
+    return this.live;
+  }
+
+  /** The live entry with the least (expires, seq), dropping stale ones on the way. */
+  private top(): HeapEntry | undefined {
+    const h = this.heap;
+    while (h.length && h[0]!.seq !== h[0]!.t.seq) this.pop();
+    return h[0];
+  }
+
+  private less(a: HeapEntry, b: HeapEntry): boolean {
+    return a.expires < b.expires || (a.expires === b.expires && a.seq < b.seq);
+  }
+
+  private push(e: HeapEntry): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
   }
 }
 
