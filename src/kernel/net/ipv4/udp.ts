@@ -29,10 +29,12 @@
  * (port unreachable: ECONNREFUSED).
  *
  * Simplified: IPv4 only; no UDP-Lite, GSO/GRO (UDP_SEGMENT, UDP_GRO), encapsulation sockets,
- * BPF (socket lookup, filters, sockmap), early demux (it only finds connected sockets), socket
- * hash4; multicast group membership is not modelled (sockets get multicast delivered when the
- * input route is a multicast one, as with IP_MULTICAST_ALL); IP_RECVERR sets sk_err without an
- * error queue; no MSG_PEEK offsets. The per-NUMA producer queue of __udp_enqueue_schedule_skb
+ * BPF (socket lookup, filters, sockmap), early demux (for unicast it only finds connected
+ * sockets; for multicast it picks the one socket of a group, see fixtures/kernel/udp-multicast),
+ * socket hash4; multicast reaches UDP only once the input route is a multicast one, which the
+ * routing code does not make yet (group membership, ip_route_input_mc), so
+ * __udp4_lib_mcast_deliver serves broadcasts for now; IP_RECVERR sets sk_err without an error
+ * queue; no MSG_PEEK offsets. The per-NUMA producer queue of __udp_enqueue_schedule_skb
  * is there with one node, so the skb that finds it empty is always moved at once.
  */
 import { kfunc } from '../../../trace/kfunc.js';
