@@ -28,17 +28,36 @@ const registry: KfuncInfo[] = [];
 const MAX_ARITY = 12;
 const KFUNC = Symbol.for('skbtrace.kfunc');
 
-let sink: CallSink | null = null;
+/** The attached sink, in an object the generated wrappers are given (they cannot see module scope). */
+const state: { sink: CallSink | null } = { sink: null };
 
 /** Attach (or with null, detach) the sink that sees every kfunc enter/exit. */
 export function setCallSink(s: CallSink | null): CallSink | null {
-  const prev = sink;
-  sink = s;
+  const prev = state.sink;
+  state.sink = s;
   return prev;
 }
 
 export function currentCallSink(): CallSink | null {
-  return sink;
+  return state.sink;
+}
+
+type WrapperFactory = (fn: unknown, info: KfuncInfo, st: typeof state) => unknown;
+
+function makeWrapper(id: number, name: string): WrapperFactory {
+  const args = 'a, b, c, d, e, g, h, i, j, k, l, m';
+  const src = `"use strict"; // kfunc ${id}
+return function ${name}__kfunc(${args}) {
+  const s = st.sink;
+  if (s === null) return fn(${args});
+  s.enter(info);
+  try {
+    return fn(${args});
+  } finally {
+    s.exit();
+  }
+};`;
+  return new Function('fn', 'info', 'st', src) as WrapperFactory;
 }
 
 /** Every kfunc defined so far, by id. */
@@ -67,17 +86,11 @@ export function kfunc<F extends (...args: any[]) => any>(file: string, fn: F, op
   // A fixed-arity wrapper: no rest array and no apply on every call (this runs tens of millions of
   // times per benchmark). Arguments the caller leaves out stay undefined, so default parameter
   // values still apply; kernel functions take no `this` and no rest parameters.
-  const f = fn as unknown as (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown, h?: unknown, i?: unknown, j?: unknown, k?: unknown, l?: unknown, m?: unknown) => unknown;
-  const wrapped = function (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown, h?: unknown, i?: unknown, j?: unknown, k?: unknown, l?: unknown, m?: unknown): unknown {
-    const s = sink;
-    if (s === null) return f(a, b, c, d, e, g, h, i, j, k, l, m);
-    s.enter(info);
-    try {
-      return f(a, b, c, d, e, g, h, i, j, k, l, m);
-    } finally {
-      s.exit();
-    }
-  };
+  //
+  // Each wrapper is compiled from its own source text (the id makes it unique), so V8 gives every
+  // kfunc its own feedback: the call to `fn` and to the sink stay monomorphic and can be inlined.
+  // One closure literal shared by all kfuncs would see ~300 targets and call each one generically.
+  const wrapped = makeWrapper(info.id, /^[A-Za-z_$][\w$]*$/.test(name) ? name : 'kfunc')(fn, info, state);
   Object.defineProperty(wrapped, 'name', { value: name });
   Object.defineProperty(wrapped, KFUNC, { value: info });
   return wrapped as unknown as F;

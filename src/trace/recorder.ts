@@ -28,15 +28,20 @@ export function emptyTrace(frame: FrameInfo): PacketTrace {
 }
 
 export class Recorder implements CallSink {
-  private readonly stack: KfuncInfo[] = [];
+  /** The running kfuncs, outermost first: entries [0, depth) are live (the arrays only grow, so
+   *  enter/exit never allocate). */
+  private stack: KfuncInfo[] = [];
   /** For each stack entry, its index in the current trace's path (-1 outside a trace). */
-  private readonly stackAt: number[] = [];
+  private stackAt: Int32Array = new Int32Array(64);
+  private depth = 0;
   private cur: PacketTrace | null = null;
   /** Path nodes are immutable and the same for a given function at a given depth: shared. */
   private readonly nodes: PathNode[][] = [];
 
   // aggregate mode
-  private callCounts: number[] = [];
+  /** Calls per kfunc id; counting starts with the first frame (the boot is not counted). */
+  private callCounts: Float64Array = new Float64Array(0);
+  private counting = false;
   private readonly aggDrops = new Map<string, number>();
   private readonly aggCounters = new Map<string, number>();
   private aggFrames = 0;
@@ -54,6 +59,7 @@ export class Recorder implements CallSink {
     const prev = this.cur;
     if (prev !== null && this.onClose !== null) this.onClose(prev);
     this.aggFrames++;
+    this.counting = true;
     this.cur = this.mode === 'full' ? emptyTrace(frame) : null;
     return prev;
   }
@@ -75,11 +81,17 @@ export class Recorder implements CallSink {
   enter(info: KfuncInfo): void {
     // Calls are counted in every mode (one increment), so --stats works beside full traces; the
     // boot (before the first frame: rings filled, protocols registered) is not counted.
-    if (this.aggFrames > 0) this.callCounts[info.id] = (this.callCounts[info.id] ?? 0) + 1;
+    if (this.counting) {
+      const id = info.id;
+      let cc = this.callCounts;
+      if (id >= cc.length) cc = this.growCounts(id);
+      cc[id]!++;
+    }
+    const depth = this.depth;
+    if (depth >= this.stackAt.length) this.growStack();
     const t = this.cur;
     if (t !== null) {
-      this.stackAt.push(t.path.length);
-      const depth = this.stack.length;
+      this.stackAt[depth] = t.path.length;
       const byDepth = (this.nodes[info.id] ??= []);
       let node = byDepth[depth];
       if (node === undefined) {
@@ -88,30 +100,43 @@ export class Recorder implements CallSink {
       }
       t.path.push(node);
     } else {
-      this.stackAt.push(-1);
+      this.stackAt[depth] = -1;
     }
-    this.stack.push(info);
+    this.stack[depth] = info;
+    this.depth = depth + 1;
   }
 
   exit(): void {
-    this.stack.pop();
-    this.stackAt.pop();
+    this.depth--;
+  }
+
+  private growCounts(id: number): Float64Array {
+    const n = new Float64Array(Math.max(id + 1, kfuncRegistry().length, this.callCounts.length * 2));
+    n.set(this.callCounts);
+    this.callCounts = n;
+    return n;
+  }
+
+  private growStack(): void {
+    const n = new Int32Array(this.stackAt.length * 2);
+    n.set(this.stackAt);
+    this.stackAt = n;
   }
 
   /** Name of the running function `skip` levels up (0 = innermost), or `(none)`. */
   caller(skip = 0): string {
-    const i = this.stack.length - 1 - skip;
+    const i = this.depth - 1 - skip;
     return i >= 0 ? this.stack[i]!.name : '(none)';
   }
 
   /** Names on the call stack, outermost first. */
   callStack(): string[] {
-    return this.stack.map((s) => s.name);
+    return this.stack.slice(0, this.depth).map((s) => s.name);
   }
 
   /** Index into `path` of the innermost running function (-1 if none or outside a trace). */
   at(): number {
-    const n = this.stackAt.length;
+    const n = this.depth;
     return n > 0 ? this.stackAt[n - 1]! : -1;
   }
 
