@@ -17,8 +17,8 @@ import { createCaptureWriter } from '../../src/capture/index.js';
 import type { PacketTrace } from '../../src/trace/model.js';
 
 const projectFixtures = join(repoRoot, 'fixtures/kernel');
-/** Recorded, not yet simulated faithfully (the loopback device; multicast input routes with UDP's early demux). */
-const PENDING = new Set(['neigh-failed', 'udp-multicast']);
+/** Recorded, not yet simulated faithfully (the loopback device). */
+const PENDING = new Set(['neigh-failed']);
 const FIXTURES: { name: string; dir: string }[] = [
   ...(existsSync(kernelFixtures) ? fixtureNames().filter((n) => /^(arp|icmp|ip|udp)-/.test(n)) : []).map((name) => ({ name, dir: join(kernelFixtures, name) })),
   ...fixtureNames(projectFixtures)

@@ -247,6 +247,58 @@ describe('broadcast delivery (__udp4_lib_mcast_deliver)', () => {
   });
 });
 
+describe('multicast delivery (fixtures/kernel/udp-multicast: ip_route_input_mc, udp_v4_early_demux)', () => {
+  const ALL_HOSTS_MAC = '01:00:5e:00:00:01';
+  const mcast = (dst: number[], mac: string, dport = 53) => udpFrame(bytes(9), { dst, dport, sport: 48000 }, {}, mac);
+  const at = (t: PacketTrace, fn: string): boolean => fns(t).includes(fn);
+  it('to 224.0.0.1 (all-hosts, joined at device up): early demux finds the one socket, delivered as unicast, echoed from the host address', () => {
+    const r = simulateFrames(frames([mcast([224, 0, 0, 1], ALL_HOSTS_MAC)]), echo53);
+    const t = r.traces[0]!;
+    expect(t.drops).toEqual([]);
+    for (const fn of ['udp_v4_early_demux', 'ip_check_mc_rcu', '__udp4_lib_mcast_demux_lookup', 'ip_route_input_mc', 'udp_unicast_rcv_skb']) expect(at(t, fn)).toBe(true);
+    expect(at(t, 'ip_route_input_slow')).toBe(false); // no FIB lookup for a multicast input route
+    expect(t.counters['IPSTATS_MIB_INMCASTPKTS']).toBe(1);
+    expect(r.replies).toHaveLength(1);
+    const b = reply(r.replies[0]!);
+    expect([...b.subarray(26, 30)]).toEqual([192, 0, 2, 10]);
+    expect([...b.subarray(30, 34)]).toEqual([192, 0, 2, 1]);
+  });
+  it('to a group the device has not joined (224.0.0.251): no input route, NOT_SPECIFIED in ip_rcv_finish_core', () => {
+    const r = simulateFrames(frames([mcast([224, 0, 0, 251], '01:00:5e:00:00:fb')]), echo53);
+    const t = r.traces[0]!;
+    expect(drops(t)).toEqual(['ip_rcv_finish_core:NOT_SPECIFIED']);
+    expect(at(t, 'ip_route_input_mc')).toBe(false);
+    expect(at(t, '__udp4_lib_mcast_demux_lookup')).toBe(false);
+    expect(r.replies).toHaveLength(0);
+  });
+  it('the socket caches the route (sk_rx_dst): the next datagram skips ip_route_input_noref, its source still validated', () => {
+    const r = simulateFrames(frames([mcast([224, 0, 0, 1], ALL_HOSTS_MAC), mcast([224, 0, 0, 1], ALL_HOSTS_MAC)]), echo53);
+    const t = r.traces[1]!;
+    expect(at(t, 'ip_route_input_noref')).toBe(false);
+    expect(at(t, 'ip_mc_validate_source')).toBe(true);
+    expect(r.replies).toHaveLength(2);
+  });
+  it('two sockets on the port: early demux finds no single one, __udp4_lib_mcast_deliver clones per socket', () => {
+    const p = hostWith([
+      { port: 53, mode: 'discard' },
+      { port: 53, mode: 'discard' },
+    ]);
+    const t = simulateFrames(frames([mcast([224, 0, 0, 1], ALL_HOSTS_MAC)]), p).traces[0]!;
+    expect(at(t, '__udp4_lib_mcast_deliver')).toBe(true);
+    expect(at(t, 'skb_clone')).toBe(true);
+    expect(t.drops).toEqual([]);
+    expect(t.sockets!.map((s) => s.read)).toEqual([1, 1]);
+  });
+  it('net.ipv4.udp_early_demux=0: routed first, then __udp4_lib_mcast_deliver gives it to the wildcard socket', () => {
+    const p = hostWith([{ port: 53, mode: 'echo' }], { sysctls: { 'net.ipv4.udp_early_demux': '0' } });
+    const r = simulateFrames(frames([mcast([224, 0, 0, 1], ALL_HOSTS_MAC)]), p);
+    const t = r.traces[0]!;
+    expect(at(t, 'udp_v4_early_demux')).toBe(false);
+    expect(at(t, '__udp4_lib_mcast_deliver')).toBe(true);
+    expect(r.replies).toHaveLength(1);
+  });
+});
+
 /** A session with the standard echo host, for calling the socket layer directly. */
 function session(p = echo53): { s: Session; sent: Buffer[]; sock: UdpSock } {
   const sent: Buffer[] = [];

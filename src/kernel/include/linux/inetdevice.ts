@@ -79,6 +79,18 @@ export interface InDevice {
   all: Ipv4Devconf;
   arp_parms: NeighParms;
   dead: boolean;
+  /** in_dev->mc_list: the multicast groups joined on the device (224.0.0.1 once it is up). */
+  mc_list: IpMcList[];
+}
+
+/** struct ip_mc_list (include/linux/igmp.h): one group joined on a device. */
+export interface IpMcList {
+  multiaddr: number;
+  users: number;
+  /** sfmode: MCAST_EXCLUDE (0) or MCAST_INCLUDE (1). */
+  sfmode: number;
+  /** sfcount[mode]: how many members asked for each filter mode. */
+  sfcount: [number, number];
 }
 
 type Key = keyof Ipv4Devconf;

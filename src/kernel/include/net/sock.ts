@@ -194,6 +194,10 @@ export interface Sock {
   inet_id: number;
   /** IP_RECVERR (inet_test_bit(RECVERR, sk)). */
   recverr: boolean;
+  /** IP_MULTICAST_ALL (inet_test_bit(MC_ALL, sk)): on by default (inet_create). */
+  mc_all: boolean;
+  /** sk->sk_rx_dst: the input route cached by the receive path (udp_sk_rx_dst_set), or null. */
+  sk_rx_dst: unknown;
 
   /** Simulator: counters shown to the user (per-socket rx/tx, drops, peak rmem). */
   stats: SockSimStats;
@@ -255,6 +259,8 @@ export function sk_alloc(net: Net, name: string, family: number, type: number, p
     inet_sport: 0,
     inet_id: 0,
     recverr: false,
+    mc_all: true,
+    sk_rx_dst: null,
     stats: sock_sim_stats(),
   };
 }

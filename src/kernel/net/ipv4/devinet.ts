@@ -12,6 +12,8 @@ import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from '../../include/n
 import { inet_make_mask } from '../../include/net/ip.js';
 import { fib_add_ifaddr } from './fib_frontend.js';
 import { neigh_parms_alloc } from '../core/neighbour.js';
+import { IFF_UP } from '../../include/linux/netdevice.js';
+import { ip_mc_up } from './igmp.js';
 
 /** __in_dev_get_rcu(dev): the device's in_device, or null when IPv4 is off on it. */
 export function __in_dev_get_rcu(dev: NetDevice): InDevice | null {
@@ -19,7 +21,10 @@ export function __in_dev_get_rcu(dev: NetDevice): InDevice | null {
   return ipv4 === null ? null : (ipv4.in_devs.get(dev) ?? null);
 }
 
-/** inetdev_init(): create the in_device with a copy of net.ipv4.conf.default. */
+/**
+ * inetdev_init(): create the in_device with a copy of net.ipv4.conf.default; a device already up
+ * joins its multicast groups at once (ip_mc_up: 224.0.0.1).
+ */
 export function inetdev_init(net: Net, dev: NetDevice): InDevice {
   const ipv4 = net.ipv4!;
   const in_dev: InDevice = {
@@ -29,8 +34,10 @@ export function inetdev_init(net: Net, dev: NetDevice): InDevice {
     all: ipv4.devconf_all,
     arp_parms: neigh_parms_alloc(net, ipv4.arp_tbl),
     dead: false,
+    mc_list: [],
   };
   ipv4.in_devs.set(dev, in_dev);
+  if (dev.flags & IFF_UP) ip_mc_up(in_dev);
   return in_dev;
 }
 

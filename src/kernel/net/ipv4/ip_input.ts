@@ -5,7 +5,8 @@
  * options), and dst_input sends each on: ip_local_deliver (reassembly, then the protocol through
  * inet_protos[]), ip_forward, or ip_error. ip_rcv is the same for one skb (backlog path).
  *
- * Simplified: no netfilter hooks (NF_HOOK calls its okfn at once), no early demux, no raw
+ * Early demux (ip_rcv_finish_core): UDP's udp_v4_early_demux finds the socket before routing
+ * (TCP is not simulated). Simplified: no netfilter hooks (NF_HOOK calls its okfn at once), no raw
  * sockets, no L3 master devices, no xfrm policy checks. See net/ipv4/ip_input.c.
  */
 import { kfunc } from '../../../trace/kfunc.js';
@@ -29,6 +30,7 @@ import {
 } from '../core/skbuff.js';
 import {
   SKB_DROP_REASON_IP_CSUM,
+  SKB_DROP_REASON_IP_INADDRERRORS,
   SKB_DROP_REASON_IP_INHDR,
   SKB_DROP_REASON_IP_NOPROTO,
   SKB_DROP_REASON_IP_RPFILTER,
@@ -42,6 +44,7 @@ import { SNMP_ADD_STATS, SNMP_INC_STATS } from '../../include/net/snmp.js';
 import {
   INADDR_BROADCAST,
   IPCB_clear,
+  IPPROTO_UDP,
   ip_fast_csum,
   ip_is_fragment,
   iph_daddr,
@@ -60,6 +63,7 @@ import { __in_dev_get_rcu } from './devinet.js';
 import { ip_defrag, IP_DEFRAG_LOCAL_DELIVER } from './ip_fragment.js';
 import { ip_options_compile, ip_options_rcv_srr } from './ip_options.js';
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH } from './icmp.js';
+import { udp_v4_early_demux } from './udp.js';
 
 const F = 'net/ipv4/ip_input.c';
 
@@ -163,7 +167,8 @@ function ip_can_use_hint(skb: SkBuff, hint: SkBuff | null): boolean {
 }
 
 /**
- * ip_rcv_finish_core(): route the packet (ip_route_input_noref, or the route of the previous
+ * ip_rcv_finish_core(): early demux (udp_v4_early_demux: the socket, and its cached route), then
+ * route the packet (ip_route_input_noref, or the route of the previous
  * packet of the batch), process IP options, count broadcasts, and drop unicast IP sent to a
  * link-layer broadcast when drop_unicast_in_l2_multicast asks. NET_RX_SUCCESS or NET_RX_DROP
  * (dropped here). See net/ipv4/ip_input.c.
@@ -173,6 +178,14 @@ export const ip_rcv_finish_core = kfunc(F, function ip_rcv_finish_core(net: Net,
   if (ip_can_use_hint(skb, hint)) {
     drop_reason = ip_route_use_hint(skb, iph_daddr(skb), iph_saddr(skb), iph_tos(skb) & 0xfc, dev, hint!);
     if (drop_reason) return drop_error();
+  }
+  if (net.sysctlInt('net.ipv4.ip_early_demux', 1) && skb.dst === null && skb.sk === null && !ip_is_fragment(skb)) {
+    // (TCP's early demux: TCP is not simulated)
+    if (iph_protocol(skb) === IPPROTO_UDP && net.sysctlInt('net.ipv4.udp_early_demux', 1)) {
+      drop_reason = udp_v4_early_demux(skb);
+      if (drop_reason) return drop_error();
+      drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
+    }
   }
   if (!skb_valid_dst(skb)) {
     drop_reason = ip_route_input_noref(skb, iph_daddr(skb), iph_saddr(skb), iph_tos(skb) & 0xfc, dev);
@@ -203,7 +216,8 @@ export const ip_rcv_finish_core = kfunc(F, function ip_rcv_finish_core(net: Net,
     return NET_RX_DROP;
   }
   function drop_error(): number {
-    if (drop_reason === SKB_DROP_REASON_IP_RPFILTER) SNMP_INC_STATS(net, 'LINUX_MIB_IPRPFILTER');
+    if (drop_reason === SKB_DROP_REASON_IP_INADDRERRORS) SNMP_INC_STATS(net, 'IPSTATS_MIB_INADDRERRORS');
+    else if (drop_reason === SKB_DROP_REASON_IP_RPFILTER) SNMP_INC_STATS(net, 'LINUX_MIB_IPRPFILTER');
     return drop();
   }
 });

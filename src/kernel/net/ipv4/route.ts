@@ -5,9 +5,10 @@
  * lookup allocates nothing once warm. See net/ipv4/route.c.
  *
  * Route exceptions (struct fib_nh_exception) hold the path MTU learned from ICMP fragmentation
- * needed (ipv4_update_pmtu). Simplified: redirects are not learned, no multipath, no multicast
- * routing, no lwtunnel/xfrm, no loopback device (output routes to our own address fail with
- * -EINVAL).
+ * needed (ipv4_update_pmtu). Multicast input routes: ip_route_input_rcu -> ip_route_input_mc for
+ * a group the device joined (igmp.c). Simplified: redirects are not learned, no multipath, no
+ * multicast forwarding (ip_mr_input), no lwtunnel/xfrm, no loopback device (output routes to our
+ * own address fail with -EINVAL).
  */
 import { kfunc } from '../../../trace/kfunc.js';
 import type { NetDevice } from '../../include/linux/netdevice.js';
@@ -30,6 +31,7 @@ import {
   type Flowi4,
   RTCF_BROADCAST,
   RTCF_LOCAL,
+  RTCF_MULTICAST,
   RTCF_REDIRECTED,
   RTN_BROADCAST,
   RTN_LOCAL,
@@ -48,8 +50,11 @@ import {
   IPCB_set_flags,
   IPSKB_DOREDIRECT,
   IPSKB_NOPOLICY,
+  IPPROTO_IGMP,
   get32,
+  iph_protocol,
   ipv4_is_lbcast,
+  ipv4_is_local_multicast,
   ipv4_is_loopback,
   ipv4_is_multicast,
   ipv4_is_zeronet,
@@ -73,6 +78,7 @@ import { fib_result_init } from './fib_trie.js';
 import { ip_local_deliver } from './ip_input.js';
 import { ip_forward } from './ip_forward.js';
 import { ip_output } from './ip_output.js';
+import { ip_check_mc_rcu } from './igmp.js';
 import { __icmp_send, icmp_send, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED } from './icmp.js';
 import { __ip_options_compile } from './ip_options.js';
 
@@ -417,10 +423,68 @@ export const ip_route_input_slow = kfunc(F, function ip_route_input_slow(skb: Sk
   }
 });
 
-/** ip_route_input_rcu(): multicast routing is not simulated: the slow path. Inline. */
+/**
+ * ip_mc_validate_source(): the source checks of a multicast datagram: not a multicast or
+ * limited-broadcast source (IP_INVALID_SOURCE), IPv4 (INVALID_PROTO), no loopback source without
+ * route_localnet (IP_LOCALNET); a zero source only for link-local groups or IGMP; any other
+ * source through fib_validate_source (rp_filter). Also called by udp_v4_early_demux for every
+ * datagram it gives a cached route. See net/ipv4/route.c.
+ */
+export const ip_mc_validate_source = kfunc(F, function ip_mc_validate_source(skb: SkBuff, daddr: number, saddr: number, _dscp: number, dev: NetDevice, in_dev: InDevice | null): number {
+  if (in_dev === null) return SKB_DROP_REASON_NOT_SPECIFIED;
+  if (ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr)) return SKB_DROP_REASON_IP_INVALID_SOURCE;
+  if (skb.protocol !== ETH_P_IP) return SKB_DROP_REASON_INVALID_PROTO;
+  if (ipv4_is_loopback(saddr) && !IN_DEV_ROUTE_LOCALNET(in_dev)) return SKB_DROP_REASON_IP_LOCALNET;
+  if (ipv4_is_zeronet(saddr)) {
+    if (!ipv4_is_local_multicast(daddr) && iph_protocol(skb) !== IPPROTO_IGMP) return SKB_DROP_REASON_IP_INVALID_SOURCE;
+  } else {
+    const reason = fib_validate_source_reason(skb, saddr, 0, 0, dev, in_dev);
+    if (reason) return reason;
+  }
+  return SKB_NOT_DROPPED_YET;
+});
+
+/**
+ * ip_route_input_mc(): the input route of a datagram to a group the device has joined: after
+ * ip_mc_validate_source, an RTN_MULTICAST route with RTCF_MULTICAST (and RTCF_LOCAL when `our`:
+ * dst.input is ip_local_deliver). The kernel puts it on the loopback device (not simulated: the
+ * receiving device here) and does not cache it; multicast forwarding (ip_mr_input) is not
+ * simulated. See net/ipv4/route.c.
+ */
+const ip_route_input_mc = kfunc(F, function ip_route_input_mc(skb: SkBuff, daddr: number, saddr: number, dscp: number, dev: NetDevice, our: number): number {
+  const in_dev = __in_dev_get_rcu(dev);
+  let flags = RTCF_MULTICAST;
+  const reason = ip_mc_validate_source(skb, daddr, saddr, dscp, dev, in_dev);
+  if (reason) return reason;
+  if (our) flags |= RTCF_LOCAL;
+  if (IN_DEV_ORCONF(in_dev!, 'nopolicy')) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_NOPOLICY);
+  const rth = rt_dst_alloc(dev, flags, RTN_MULTICAST);
+  rth.output = ip_rt_bug;
+  rth.rt_is_input = true;
+  skb.dst = null; // skb_dst_drop()
+  skb_dst_set(skb, rth);
+  return SKB_NOT_DROPPED_YET;
+});
+
+/**
+ * ip_route_input_rcu(): a multicast destination is routed here, without the FIB: a group the
+ * device has joined (ip_check_mc_rcu) gets ip_route_input_mc; any other group is refused
+ * (NOT_SPECIFIED: no multicast forwarding, IN_DEV_MFORWARD is never on here), which
+ * ip_rcv_finish_core drops. Everything else goes to ip_route_input_slow. Inline.
+ * See net/ipv4/route.c.
+ */
 const ip_route_input_rcu = kfunc(
   F,
   function ip_route_input_rcu(skb: SkBuff, daddr: number, saddr: number, tos: number, dev: NetDevice, res: FibResult): number {
+    if (ipv4_is_multicast(daddr)) {
+      let reason = SKB_DROP_REASON_NOT_SPECIFIED;
+      const in_dev = __in_dev_get_rcu(dev);
+      if (in_dev === null) return reason;
+      const our = ip_check_mc_rcu(in_dev, daddr, saddr, iph_protocol(skb));
+      // (no L3 master devices; CONFIG_IP_MROUTE: IN_DEV_MFORWARD is off, multicast routing not simulated)
+      if (our) reason = ip_route_input_mc(skb, daddr, saddr, tos, dev, our);
+      return reason;
+    }
     return ip_route_input_slow(skb, daddr, saddr, tos, dev, res);
   },
   { inline: true },

@@ -28,12 +28,14 @@
  * and sets sk_err where Linux does: only for a connected socket (or IP_RECVERR) and a "hard" error
  * (port unreachable: ECONNREFUSED).
  *
+ * Early demux (udp_v4_early_demux, from ip_rcv_finish_core): a multicast datagram to a joined
+ * group whose port has exactly one taker goes to that socket through skb->sk and
+ * udp_unicast_rcv_skb (fixtures/kernel/udp-multicast); unicast finds connected sockets only. The
+ * socket caches its input route (sk_rx_dst) so later datagrams skip routing.
+ *
  * Simplified: IPv4 only; no UDP-Lite, GSO/GRO (UDP_SEGMENT, UDP_GRO), encapsulation sockets,
- * BPF (socket lookup, filters, sockmap), early demux (for unicast it only finds connected
- * sockets; for multicast it picks the one socket of a group, see fixtures/kernel/udp-multicast),
- * socket hash4; multicast reaches UDP only once the input route is a multicast one, which the
- * routing code does not make yet (group membership, ip_route_input_mc), so
- * __udp4_lib_mcast_deliver serves broadcasts for now; IP_RECVERR sets sk_err without an error
+ * BPF (socket lookup, filters, sockmap), socket hash4, socket multicast memberships
+ * (IP_ADD_MEMBERSHIP: IP_MULTICAST_ALL decides); IP_RECVERR sets sk_err without an error
  * queue; no MSG_PEEK offsets. The per-NUMA producer queue of __udp_enqueue_schedule_skb
  * is there with one node, so the skb that finds it empty is always moved at once.
  */
@@ -43,6 +45,8 @@ import {
   type SkBuff,
   CHECKSUM_COMPLETE,
   CHECKSUM_NONE,
+  PACKET_HOST,
+  PACKET_MULTICAST,
   SKB_TRUESIZE,
   __pskb_pull_tail,
   consume_skb,
@@ -63,6 +67,7 @@ import {
   __kfree_skb,
 } from '../core/skbuff.js';
 import {
+  SKB_NOT_DROPPED_YET,
   SKB_DROP_REASON_NOT_SPECIFIED,
   SKB_DROP_REASON_NO_SOCKET,
   SKB_DROP_REASON_PKT_TOO_SMALL,
@@ -72,7 +77,7 @@ import {
   dropReasonName,
 } from '../../include/net/dropreason.js';
 import { SNMP_ADD_STATS, SNMP_INC_STATS } from '../../include/net/snmp.js';
-import { INADDR_ANY, IPPROTO_UDP, IP_PMTUDISC_DONT, IP_PMTUDISC_WANT, fmtIp, get32, iph_daddr, iph_saddr, ipv4_is_lbcast, ipv4_is_multicast, put16 } from '../../include/net/ip.js';
+import { INADDR_ANY, IPPROTO_UDP, IP_PMTUDISC_DONT, IP_PMTUDISC_WANT, fmtIp, get32, iph_daddr, iph_protocol, iph_saddr, iph_tos, ipv4_is_lbcast, ipv4_is_multicast, put16 } from '../../include/net/ip.js';
 import {
   EACCES,
   EAGAIN,
@@ -159,7 +164,10 @@ import {
 } from '../core/datagram.js';
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_PARAMETERPROB, ICMP_PORT_UNREACH, ICMP_REDIRECT, ICMP_SOURCE_QUENCH, ICMP_TIME_EXCEEDED, NR_ICMP_UNREACH } from './icmp.js';
 import { type Getfrag, ip_append_data, ip_finish_skb, ip_flush_pending_frames, ip_generic_getfrag, ip_make_skb, ip_send_skb } from './ip_output.js';
-import { ip_route_output_flow } from './route.js';
+import { ip_mc_validate_source, ip_route_output_flow } from './route.js';
+import { __in_dev_get_rcu } from './devinet.js';
+import { ip_check_mc_rcu, ip_mc_sf_allow } from './igmp.js';
+import type { InDevice } from '../../include/linux/inetdevice.js';
 
 const F = 'net/ipv4/udp.c';
 const H = 'include/net/udp.h';
@@ -786,11 +794,17 @@ const udp_unicast_rcv_skb = kfunc(F, function udp_unicast_rcv_skb(sk: Sock, skb:
   return 0;
 });
 
-/** __udp_is_mcast_sock(): does this socket take a broadcast/multicast datagram? include/net/udp.h */
+/**
+ * __udp_is_mcast_sock(): does this socket take a broadcast/multicast datagram: bound to its port
+ * (and its address or the wildcard), connected to its sender or not connected, on its device,
+ * and allowed by the socket's multicast filter (ip_mc_sf_allow: IP_MULTICAST_ALL). See
+ * net/ipv4/udp.c.
+ */
 function __udp_is_mcast_sock(net: Net, sk: UdpSock, loc_port: number, loc_addr: number, rmt_port: number, rmt_addr: number, dif: number, hnum: number): boolean {
   if (sk.net !== net || sk.udp_port_hash !== hnum || (sk.inet_daddr && sk.inet_daddr !== rmt_addr) || (sk.inet_dport !== rmt_port && sk.inet_dport) || (sk.inet_rcv_saddr && sk.inet_rcv_saddr !== loc_addr)) return false;
   if (sk.sk_bound_dev_if && sk.sk_bound_dev_if !== dif) return false;
   void loc_port;
+  if (!ip_mc_sf_allow(sk, loc_addr, rmt_addr, dif)) return false;
   return true;
 }
 
@@ -829,6 +843,94 @@ export const __udp4_lib_mcast_deliver = kfunc(
   },
   { inline: true },
 );
+
+// --- early demux -------------------------------------------------------------------------------------------
+
+/**
+ * __udp4_lib_mcast_demux_lookup(): the one socket that would take a multicast datagram, or null
+ * when none or several do (then __udp4_lib_mcast_deliver decides later); a port slot with more
+ * than 10 sockets is not scanned. See net/ipv4/udp.c.
+ */
+const __udp4_lib_mcast_demux_lookup = kfunc(F, function __udp4_lib_mcast_demux_lookup(net: Net, loc_port: number, loc_addr: number, rmt_port: number, rmt_addr: number, dif: number): UdpSock | null {
+  const hnum = loc_port;
+  const hslot = udp_hashslot(net.ipv4!.udp_table!, net, hnum);
+  const head = hslot.head;
+  if (head.length > 10) return null; // do not bother scanning a too big list
+  let result: UdpSock | null = null;
+  for (let i = 0; i < head.length; i++) {
+    const sk = head[i]!;
+    if (__udp_is_mcast_sock(net, sk, loc_port, loc_addr, rmt_port, rmt_addr, dif, hnum)) {
+      if (result !== null) return null;
+      result = sk;
+    }
+  }
+  return result;
+});
+
+/**
+ * __udp4_lib_demux_lookup(): for unicast, only a connected socket: the first socket of the
+ * (address, port) hash2 chain, if it matches the 4-tuple exactly (inet_match). See net/ipv4/udp.c.
+ */
+const __udp4_lib_demux_lookup = kfunc(F, function __udp4_lib_demux_lookup(net: Net, loc_port: number, loc_addr: number, rmt_port: number, rmt_addr: number, dif: number): UdpSock | null {
+  const hnum = loc_port;
+  const hslot2 = udp_hashslot2(net.ipv4!.udp_table!, ipv4_portaddr_hash(net, loc_addr, hnum));
+  const sk = hslot2.head[0];
+  if (sk === undefined) return null; // only check first socket in chain
+  if (sk.net === net && sk.inet_dport === rmt_port && sk.inet_num === hnum && sk.inet_daddr === rmt_addr >>> 0 && sk.inet_rcv_saddr === loc_addr >>> 0 && (!sk.sk_bound_dev_if || sk.sk_bound_dev_if === dif)) return sk;
+  return null;
+});
+
+/** sock_pfree(): the destructor of an skb whose socket early demux set (not refcounted here). */
+function sock_pfree(skb: SkBuff): void {
+  skb.sk = null;
+}
+
+/**
+ * udp_v4_early_demux(): called by ip_rcv_finish_core before routing (net.ipv4.ip_early_demux and
+ * udp_early_demux, both on by default): find the datagram's socket now. Multicast: only for a
+ * group the device joined (ip_check_mc_rcu), the one socket that would take it
+ * (__udp4_lib_mcast_demux_lookup); unicast: a connected socket. The socket goes in skb->sk
+ * (taken back by __udp4_lib_rcv, which then delivers it as unicast); when the socket has a cached
+ * input route (sk_rx_dst) the skb takes it and routing is skipped, after the multicast source
+ * checks for an unconnected socket. Returns a drop reason or SKB_NOT_DROPPED_YET. See
+ * net/ipv4/udp.c.
+ */
+export const udp_v4_early_demux = kfunc(F, function udp_v4_early_demux(skb: SkBuff): number {
+  const dev = skb.dev!;
+  const net = dev.nd_net as Net;
+  let in_dev: InDevice | null = null;
+  let sk: UdpSock | null = null;
+  const dif = dev.ifindex;
+  if (!pskb_may_pull(skb, skb.transport_header - skb.data + UDP_HDR_LEN)) return SKB_NOT_DROPPED_YET;
+  const daddr = iph_daddr(skb);
+  const saddr = iph_saddr(skb);
+  if (skb.pkt_type === PACKET_MULTICAST) {
+    in_dev = __in_dev_get_rcu(dev);
+    if (in_dev === null) return SKB_NOT_DROPPED_YET;
+    if (!ip_check_mc_rcu(in_dev, daddr, saddr, iph_protocol(skb))) return SKB_NOT_DROPPED_YET;
+    sk = __udp4_lib_mcast_demux_lookup(net, uh_dest(skb), daddr, uh_source(skb), saddr, dif);
+  } else if (skb.pkt_type === PACKET_HOST) {
+    sk = __udp4_lib_demux_lookup(net, uh_dest(skb), daddr, uh_source(skb), saddr, dif);
+  }
+  if (sk === null) return SKB_NOT_DROPPED_YET;
+  skb.sk = sk;
+  skb.destructor = sock_pfree;
+  const dst = sk.sk_rx_dst as Rtable | null; // dst_check(): routes are never invalidated here
+  if (dst !== null) {
+    skb.dst = dst; // skb_dst_set_noref()
+    // For unconnected multicast sockets the source is validated on each packet.
+    if (!sk.inet_daddr && in_dev !== null) return ip_mc_validate_source(skb, daddr, saddr, iph_tos(skb) & 0xfc, dev, in_dev);
+  }
+  return SKB_NOT_DROPPED_YET;
+});
+
+/**
+ * udp_sk_rx_dst_set(): cache the input route on the socket, for early demux to use next time.
+ * See net/ipv4/udp.c.
+ */
+function udp_sk_rx_dst_set(sk: Sock, dst: unknown): void {
+  sk.sk_rx_dst = dst;
+}
 
 /**
  * udp4_csum_init(): skb_checksum_init_zero_check: a zero checksum is "none" (csum_valid); else
@@ -880,6 +982,14 @@ export const __udp4_lib_rcv = kfunc(F, function __udp4_lib_rcv(skb: SkBuff, udpt
     if (ulen < UDP_HDR_LEN || pskb_trim_rcsum(skb, ulen)) return udp_rcv_drop(net, skb, SKB_DROP_REASON_PKT_TOO_SMALL);
   }
   if (udp4_csum_init(skb)) return udp_rcv_drop(net, skb, SKB_DROP_REASON_UDP_CSUM); // csum_error
+  // inet_steal_sock(): the socket early demux found (skb_steal_sock).
+  const esk = skb.sk as UdpSock | null;
+  if (esk !== null) {
+    skb.sk = null;
+    skb.destructor = null;
+    if (esk.sk_rx_dst !== skb.dst) udp_sk_rx_dst_set(esk, skb.dst);
+    return udp_unicast_rcv_skb(esk, skb);
+  }
   if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) return __udp4_lib_mcast_deliver(net, skb, saddr, daddr, udptable);
   const sk = __udp4_lib_lookup_skb(skb, uh_source(skb), uh_dest(skb), udptable);
   if (sk !== null) return udp_unicast_rcv_skb(sk, skb);
