@@ -180,12 +180,14 @@ const INT_MAX = 0x7fffffff;
 
 const rol32 = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
 
-/** jhash_3words(): Bob Jenkins' lookup3 final mix of three words. include/linux/jhash.h */
-function jhash_3words(a: number, b: number, c: number, initval: number): number {
-  const iv = (initval + 0xdeadbeef + (3 << 2)) >>> 0;
-  a = (a + iv) >>> 0;
-  b = (b + iv) >>> 0;
-  c = (c + iv) >>> 0;
+/**
+ * __jhash_nwords(): Bob Jenkins' lookup3, for up to three words already in a, b, c: add the
+ * initial value, then the final mix (__jhash_final). include/linux/jhash.h
+ */
+function __jhash_nwords(a: number, b: number, c: number, initval: number): number {
+  a = (a + initval) >>> 0;
+  b = (b + initval) >>> 0;
+  c = (c + initval) >>> 0;
   c = ((c ^ b) - rol32(b, 14)) >>> 0;
   a = ((a ^ c) - rol32(c, 11)) >>> 0;
   b = ((b ^ a) - rol32(a, 25)) >>> 0;
@@ -196,20 +198,16 @@ function jhash_3words(a: number, b: number, c: number, initval: number): number 
   return c;
 }
 
+const JHASH_INITVAL = 0xdeadbeef;
+
+/** jhash_3words() */
+function jhash_3words(a: number, b: number, c: number, initval: number): number {
+  return __jhash_nwords(a, b, c, (initval + JHASH_INITVAL + (3 << 2)) >>> 0);
+}
+
 /** jhash_1word() */
 function jhash_1word(a: number, initval: number): number {
-  const iv = (initval + 0xdeadbeef + (1 << 2)) >>> 0;
-  let b = iv;
-  let c = iv;
-  a = (a + iv) >>> 0;
-  c = ((c ^ b) - rol32(b, 14)) >>> 0;
-  a = ((a ^ c) - rol32(c, 11)) >>> 0;
-  b = ((b ^ a) - rol32(a, 25)) >>> 0;
-  c = ((c ^ b) - rol32(b, 16)) >>> 0;
-  a = ((a ^ c) - rol32(c, 4)) >>> 0;
-  b = ((b ^ a) - rol32(a, 14)) >>> 0;
-  c = ((c ^ b) - rol32(b, 24)) >>> 0;
-  return c;
+  return __jhash_nwords(a, 0, 0, (initval + JHASH_INITVAL + (1 << 2)) >>> 0);
 }
 
 /**
