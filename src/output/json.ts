@@ -135,37 +135,69 @@ function replyJson(r: PacketTrace['replies'][number], replySummary: (hex: string
   return `{"data":"${r.data}","summary":${q(r.summary)},"dev":${q(r.dev)},"tsNs":"${r.tsNs}","at":${r.at}}`;
 }
 
-/** The parts after `path`, each handed to `out` as it is made (no per-frame giant string). */
-function traceTail(t: PacketTrace, replySummary: (hex: string) => string, out: (s: string) => void): void {
-  const each = <T>(key: string, items: readonly T[], f: (x: T) => string): void => {
-    if (items.length === 0) {
-      out(`,"${key}":[]`);
-      return;
+/** `"key":` for a counter name, quoted once per name. */
+const counterKeys = new Map<string, string>();
+
+/** q(counters), without JSON.stringify's generic walk: the names are few and reused. */
+function countersJson(c: Record<string, number>): string {
+  let s = '';
+  for (const k in c) {
+    let qk = counterKeys.get(k);
+    if (qk === undefined) {
+      qk = q(k) + ':';
+      counterKeys.set(k, qk);
     }
-    out(`,"${key}":[` + f(items[0]!));
-    for (let i = 1; i < items.length; i++) out(',' + f(items[i]!));
-    out(']');
-  };
-  each('skbOps', t.skbOps, opJson);
-  each('allocs', t.allocs, allocJson);
-  each('frees', t.frees, freeJson);
-  each('slabFrees', t.slabFrees, slabFreeJson);
-  each('drops', t.drops, dropJson);
-  out(',"counters":' + q(t.counters));
-  each('replies', t.replies, (r) => replyJson(r, replySummary));
-  out(',"notes":' + q(t.notes));
-  if (t.sockEvents !== undefined) each('sockEvents', t.sockEvents, sockEventJson);
-  if (t.sockets !== undefined) each('sockets', t.sockets, sockJson);
-  out('}');
+    const v = c[k]!;
+    s += (s.length === 0 ? '{' : ',') + qk + (Number.isFinite(v) ? v : 'null');
+  }
+  return s.length === 0 ? '{}' : s + '}';
+}
+
+/** Quoted note texts: most notes repeat from frame to frame. */
+const noteCache = new Map<string, string>();
+const NOTE_CACHE_MAX = 4096;
+
+function noteJson(n: string): string {
+  let j = noteCache.get(n);
+  if (j === undefined) {
+    j = q(n);
+    if (noteCache.size >= NOTE_CACHE_MAX) noteCache.clear();
+    noteCache.set(n, j);
+  }
+  return j;
+}
+
+function each<T>(key: string, items: readonly T[], f: (x: T) => string): string {
+  if (items.length === 0) return `,"${key}":[]`;
+  let s = `,"${key}":[` + f(items[0]!);
+  for (let i = 1; i < items.length; i++) s += ',' + f(items[i]!);
+  return s + ']';
+}
+
+/** The parts after `path`, as one string (many small buffer writes cost more than one flatten). */
+function traceTail(t: PacketTrace, replySummary: (hex: string) => string): string {
+  let s = each('skbOps', t.skbOps, opJson);
+  s += each('allocs', t.allocs, allocJson);
+  s += each('frees', t.frees, freeJson);
+  s += each('slabFrees', t.slabFrees, slabFreeJson);
+  s += each('drops', t.drops, dropJson);
+  s += ',"counters":' + countersJson(t.counters);
+  const replies = t.replies;
+  if (replies.length === 0) s += ',"replies":[]';
+  else {
+    s += ',"replies":[' + replyJson(replies[0]!, replySummary);
+    for (let i = 1; i < replies.length; i++) s += ',' + replyJson(replies[i]!, replySummary);
+    s += ']';
+  }
+  s += ',"notes":' + list(t.notes, noteJson);
+  if (t.sockEvents !== undefined) s += each('sockEvents', t.sockEvents, sockEventJson);
+  if (t.sockets !== undefined) s += each('sockets', t.sockets, sockJson);
+  return s + '}';
 }
 
 /** One trace as a JSON text (no newline). Key order: summary, then the PacketTrace's. */
 export function serializeTrace(t: PacketTrace, summary: string, replySummary: (hex: string) => string): string {
-  let s = traceHead(t, summary) + pathJson(t.path);
-  traceTail(t, replySummary, (x) => {
-    s += x;
-  });
-  return s;
+  return traceHead(t, summary) + pathJson(t.path) + traceTail(t, replySummary);
 }
 
 /**
@@ -174,6 +206,8 @@ export function serializeTrace(t: PacketTrace, summary: string, replySummary: (h
  * string per frame (which V8 must then flatten and encode again). `flush` hands a full chunk to
  * the caller; a returned promise means "wait before producing more" (backpressure).
  */
+type LatinBuffer = Buffer & { latin1Write(s: string, offset: number): number };
+
 export class ByteSink {
   private buf: Buffer;
   private off = 0;
@@ -191,13 +225,49 @@ export class ByteSink {
   /** A promise from the last flush the caller has not waited for yet. */
   pending: Promise<void> | undefined;
 
-  /** `ascii` bound to this sink. */
-  readonly asciiFn = (s: string): void => this.ascii(s);
-
   /** ASCII text (the serializer escapes everything else). */
   ascii(s: string): void {
     this.room(s.length);
-    this.off += this.buf.write(s, this.off, 'latin1');
+    // latin1Write: Buffer#write without its encoding dispatch (Node's own fast path for 'latin1').
+    this.off += (this.buf as LatinBuffer).latin1Write(s, this.off);
+  }
+
+  /** A short ASCII string, copied char by char (for a few dozen bytes this beats a call into
+   *  the encoder); longer ones go through latin1Write. Same bytes as `ascii`. */
+  raw(s: string): void {
+    const n = s.length;
+    if (n > 48) {
+      this.ascii(s);
+      return;
+    }
+    if (this.off + n > this.buf.length) this.room(n);
+    const buf = this.buf;
+    let o = this.off;
+    for (let i = 0; i < n; i++) buf[o++] = s.charCodeAt(i);
+    this.off = o;
+  }
+
+  /** A number as `${n}` would print it, without building the string for small non-negative integers. */
+  num(n: number): void {
+    if ((n | 0) !== n || n < 0) {
+      this.raw(String(n));
+      return;
+    }
+    if (this.off + 10 > this.buf.length) this.room(10);
+    const buf = this.buf;
+    if (n < 10) {
+      buf[this.off++] = 48 + n;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+    let o = this.off + digits;
+    this.off = o;
+    do {
+      const q10 = (n / 10) | 0;
+      buf[--o] = 48 + (n - q10 * 10);
+      n = q10;
+    } while (n !== 0);
   }
 
   bytes(b: Uint8Array): void {
@@ -220,9 +290,162 @@ export class ByteSink {
   }
 }
 
+// --- the same JSON, written straight into a ByteSink (no per-frame strings) --------------------
+// Each writer below must give exactly the bytes of its string twin above (the NDJSON of the
+// kernel fixtures is checked byte for byte, and a test compares writeTrace with serializeTrace).
+
+/** Quoted strings that repeat (cache names, devices): q() once per distinct value. */
+const quoted = new Map<string, string>();
+
+function qCached(v: string): string {
+  let j = quoted.get(v);
+  if (j === undefined) {
+    j = q(v);
+    if (quoted.size >= NOTE_CACHE_MAX) quoted.clear();
+    quoted.set(v, j);
+  }
+  return j;
+}
+
+function writePtrs(w: ByteSink, p: SkbPtrs, prev: SkbPtrs | null): void {
+  w.raw('{"data":');
+  w.num(p.data);
+  w.raw(',"tail":');
+  w.num(p.tail);
+  w.raw(',"end":');
+  w.num(p.end);
+  w.raw(',"len":');
+  w.num(p.len);
+  if (p.data_len !== 0) {
+    w.raw(',"data_len":');
+    w.num(p.data_len);
+  }
+  if (prev !== null) {
+    if (p.mac_header !== prev.mac_header) {
+      w.raw(',"mac_header":');
+      w.num(p.mac_header);
+    }
+    if (p.network_header !== prev.network_header) {
+      w.raw(',"network_header":');
+      w.num(p.network_header);
+    }
+    if (p.transport_header !== prev.transport_header) {
+      w.raw(',"transport_header":');
+      w.num(p.transport_header);
+    }
+  }
+  w.raw('}');
+}
+
+function writeOp(w: ByteSink, o: PacketTrace['skbOps'][number]): void {
+  w.raw('{"skb":"');
+  w.raw(o.skb);
+  w.raw('","op":"');
+  w.raw(o.op);
+  w.raw('","arg":');
+  w.num(o.arg);
+  w.raw(',"fn":"');
+  w.raw(o.fn);
+  w.raw('","before":');
+  writePtrs(w, o.before, null);
+  w.raw(',"after":');
+  writePtrs(w, o.after, o.before);
+  w.raw(',"at":');
+  w.num(o.at);
+  w.raw('}');
+}
+
+function writeAlloc(w: ByteSink, a: PacketTrace['allocs'][number]): void {
+  w.raw('{"addr":"');
+  w.raw(a.addr);
+  w.raw('","cache":');
+  w.raw(qCached(a.cache));
+  w.raw(',"size":');
+  w.num(a.size);
+  w.raw(',"fn":"');
+  w.raw(a.fn);
+  w.raw('","kind":"');
+  w.raw(a.kind);
+  if (a.skb !== undefined) {
+    w.raw('","skb":"');
+    w.raw(a.skb);
+  }
+  w.raw('","at":');
+  w.num(a.at);
+  w.raw('}');
+}
+
+function writeFree(w: ByteSink, f: PacketTrace['frees'][number]): void {
+  w.raw('{"skb":"');
+  w.raw(f.skb);
+  w.raw('","fn":"');
+  w.raw(f.fn);
+  w.raw('","reason":"');
+  w.raw(f.reason);
+  w.raw('","via":"');
+  w.raw(f.via);
+  w.raw('","at":');
+  w.num(f.at);
+  w.raw('}');
+}
+
+function writeSlabFree(w: ByteSink, f: PacketTrace['slabFrees'][number]): void {
+  w.raw('{"addr":"');
+  w.raw(f.addr);
+  w.raw('","cache":');
+  w.raw(qCached(f.cache));
+  w.raw(',"fn":"');
+  w.raw(f.fn);
+  w.raw('","at":');
+  w.num(f.at);
+  w.raw('}');
+}
+
+function writeDrop(w: ByteSink, d: PacketTrace['drops'][number]): void {
+  w.raw('{"skb":"');
+  w.raw(d.skb);
+  w.raw('","reason":"');
+  w.raw(d.reason);
+  w.raw('","fn":"');
+  w.raw(d.fn);
+  w.raw('","at":');
+  w.num(d.at);
+  w.raw('}');
+}
+
+function writeEach<T>(w: ByteSink, head: string, items: readonly T[], f: (w: ByteSink, x: T) => void): void {
+  w.raw(head);
+  for (let i = 0; i < items.length; i++) {
+    if (i !== 0) w.raw(',');
+    f(w, items[i]!);
+  }
+  w.raw(']');
+}
+
+function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => string): void {
+  writeEach(w, ',"skbOps":[', t.skbOps, writeOp);
+  writeEach(w, ',"allocs":[', t.allocs, writeAlloc);
+  writeEach(w, ',"frees":[', t.frees, writeFree);
+  writeEach(w, ',"slabFrees":[', t.slabFrees, writeSlabFree);
+  writeEach(w, ',"drops":[', t.drops, writeDrop);
+  w.raw(',"counters":');
+  w.ascii(countersJson(t.counters));
+  const replies = t.replies;
+  w.raw(',"replies":[');
+  for (let i = 0; i < replies.length; i++) {
+    if (i !== 0) w.raw(',');
+    w.ascii(replyJson(replies[i]!, replySummary));
+  }
+  w.raw('],"notes":');
+  w.ascii(list(t.notes, noteJson));
+  if (t.sockEvents !== undefined) w.ascii(each('sockEvents', t.sockEvents, sockEventJson));
+  if (t.sockets !== undefined) w.ascii(each('sockets', t.sockets, sockJson));
+  w.raw('}');
+}
+
 /** One trace, as serializeTrace gives it, into a ByteSink (no newline). */
 export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string, replySummary: (hex: string) => string): void {
   sink.ascii(traceHead(t, summary));
   sink.bytes(pathEntry(t.path).bytes);
-  traceTail(t, replySummary, sink.asciiFn);
+  writeTail(sink, t, replySummary);
 }

@@ -5,10 +5,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { serializeTrace } from '../../src/output/json.js';
+import { ByteSink, serializeTrace, writeTrace } from '../../src/output/json.js';
 import { kernelFixtures, simulateFixture, fixtureNames } from '../support/simulate.js';
 
 describe('serializeTrace', () => {
+  it('writeTrace (straight into a ByteSink) gives exactly the bytes of serializeTrace', async () => {
+    for (const name of fixtureNames()) {
+      const r = await simulateFixture(join(kernelFixtures, name));
+      for (const t of r.traces) {
+        const chunks: Buffer[] = [];
+        const sink = new ByteSink((c) => {
+          chunks.push(Buffer.from(c));
+          return undefined;
+        }, 256);
+        writeTrace(sink, t, 'summary → with non-ASCII', () => 'reply');
+        sink.flush();
+        expect(Buffer.concat(chunks).toString('latin1')).toBe(serializeTrace(t, 'summary → with non-ASCII', () => 'reply'));
+      }
+    }
+  });
+
   it('round-trips every trace of every kernel fixture', async () => {
     for (const name of fixtureNames()) {
       const r = await simulateFixture(join(kernelFixtures, name));
