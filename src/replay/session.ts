@@ -57,12 +57,15 @@ export class Session {
   private cpuFreeAt = 0n;
   private cpuWakeAt: bigint | null = null;
   private currentIndex = -1;
+  /** Whether the recorder builds per-frame traces (which show the FrameInfo). */
+  private readonly fullTrace: boolean;
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
     slabReset();
     skbuffReset();
     this.recorder = opts.record === 'none' ? null : new Recorder(opts.record);
+    this.fullTrace = opts.record === 'full';
     if (this.recorder !== null && this.recorder.mode === 'full') this.recorder.onClose = (t) => this.closeTrace(t);
     this.host = this.attached(() =>
       buildHost(opts.profile, (frame) => {
@@ -151,7 +154,8 @@ export class Session {
   }
 
   private classify(f: CapturedFrame): { info: FrameInfo; frame: Uint8Array | null } {
-    const info: FrameInfo = { index: f.index, tsNs: f.tsNs.toString(), len: f.origLen, caplen: f.data.length, linkType: f.linkType, role: 'rx' };
+    // Only a full trace shows the timestamp: no BigInt-to-string per frame for --stats.
+    const info: FrameInfo = { index: f.index, tsNs: this.fullTrace ? f.tsNs.toString() : '', len: f.origLen, caplen: f.data.length, linkType: f.linkType, role: 'rx' };
     const link = decodeLink(f.linkType, f.data);
     if (!link.supported) {
       info.role = 'skipped';
