@@ -6,7 +6,7 @@
  * serializer rather than JSON.stringify over fresh objects: the constant part of each path node
  * (`{"fn":"ip_rcv","depth":` ... `,"file":"net/ipv4/ip_input.c","inline":false}`) is built once
  * per function and reused. The output is the JSON of `{summary, ...trace}` except that skb op
- * snapshots are abridged (see ptrs below) and non-ASCII characters are \u-escaped (a test checks
+ * snapshots are abridged (see writePtrs below) and non-ASCII characters are \u-escaped (a test checks
  * this against JSON.stringify).
  */
 import type { PacketTrace, PathNode, SkbPtrs } from '../trace/model.js';
@@ -41,21 +41,6 @@ function pathNode(n: PathNode): string {
   return p[0] + n.depth + p[1];
 }
 
-/**
- * A pointer snapshot: data, tail, end and len always; data_len only when non-zero; a header offset
- * only in `after` and only when the op changed it (the full state at any step follows from the
- * previous ops, and a million frames of repeated header offsets are most of the output).
- */
-function ptrs(p: SkbPtrs, prev: SkbPtrs | null): string {
-  let s = `{"data":${p.data},"tail":${p.tail},"end":${p.end},"len":${p.len}`;
-  if (p.data_len !== 0) s += `,"data_len":${p.data_len}`;
-  if (prev !== null) {
-    if (p.mac_header !== prev.mac_header) s += `,"mac_header":${p.mac_header}`;
-    if (p.network_header !== prev.network_header) s += `,"network_header":${p.network_header}`;
-    if (p.transport_header !== prev.transport_header) s += `,"transport_header":${p.transport_header}`;
-  }
-  return s + '}';
-}
 
 /**
  * Most frames of a capture take one of a few paths, so the JSON of a whole path is cached by its
@@ -66,9 +51,6 @@ const fnIds = new Map<string, number>();
 const pathCache = new Map<number, { nodes: PathNode[]; json: string; bytes: Buffer }>();
 const PATH_CACHE_MAX = 4096;
 
-function pathJson(path: PathNode[]): string {
-  return pathEntry(path).json;
-}
 
 function pathEntry(path: PathNode[]): { json: string; bytes: Buffer } {
   let h = path.length | 0;
@@ -118,12 +100,6 @@ function traceHead(t: PacketTrace, summary: string): string {
   return `{"summary":${q(summary)},"frame":${frameJson(t.frame)},"path":`;
 }
 
-const opJson = (o: PacketTrace['skbOps'][number]): string => `{"skb":"${o.skb}","op":"${o.op}","arg":${o.arg},"fn":"${o.fn}","before":${ptrs(o.before, null)},"after":${ptrs(o.after, o.before)},"at":${o.at}}`;
-const allocJson = (a: PacketTrace['allocs'][number]): string =>
-  a.skb === undefined ? `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","at":${a.at}}` : `{"addr":"${a.addr}","cache":${q(a.cache)},"size":${a.size},"fn":"${a.fn}","kind":"${a.kind}","skb":"${a.skb}","at":${a.at}}`;
-const freeJson = (f: PacketTrace['frees'][number]): string => `{"skb":"${f.skb}","fn":"${f.fn}","reason":"${f.reason}","via":"${f.via}","at":${f.at}}`;
-const slabFreeJson = (f: PacketTrace['slabFrees'][number]): string => `{"addr":"${f.addr}","cache":${q(f.cache)},"fn":"${f.fn}","at":${f.at}}`;
-const dropJson = (d: PacketTrace['drops'][number]): string => `{"skb":"${d.skb}","reason":"${d.reason}","fn":"${d.fn}","at":${d.at}}`;
 
 const sockEventJson = (e: NonNullable<PacketTrace['sockEvents']>[number]): string =>
   `{"sk":"${e.sk}","op":"${e.op}","skb":${e.skb === null ? 'null' : `"${e.skb}"`},"size":${e.size},"rmem_alloc":${e.rmem_alloc},"rcvbuf":${e.rcvbuf}${e.reason !== undefined ? `,"reason":"${e.reason}"` : ''},"at":${e.at}}`;
@@ -174,30 +150,20 @@ function each<T>(key: string, items: readonly T[], f: (x: T) => string): string 
   return s + ']';
 }
 
-/** The parts after `path`, as one string (many small buffer writes cost more than one flatten). */
-function traceTail(t: PacketTrace, replySummary: (hex: string) => string): string {
-  let s = each('skbOps', t.skbOps, opJson);
-  s += each('allocs', t.allocs, allocJson);
-  s += each('frees', t.frees, freeJson);
-  s += each('slabFrees', t.slabFrees, slabFreeJson);
-  s += each('drops', t.drops, dropJson);
-  s += ',"counters":' + countersJson(t.counters);
-  const replies = t.replies;
-  if (replies.length === 0) s += ',"replies":[]';
-  else {
-    s += ',"replies":[' + replyJson(replies[0]!, replySummary);
-    for (let i = 1; i < replies.length; i++) s += ',' + replyJson(replies[i]!, replySummary);
-    s += ']';
-  }
-  s += ',"notes":' + list(t.notes, noteJson);
-  if (t.sockEvents !== undefined) s += each('sockEvents', t.sockEvents, sockEventJson);
-  if (t.sockets !== undefined) s += each('sockets', t.sockets, sockJson);
-  return s + '}';
-}
 
-/** One trace as a JSON text (no newline). Key order: summary, then the PacketTrace's. */
+/**
+ * One trace as a JSON text (no newline), for tests and callers that want a string: the bytes
+ * writeTrace produces, so there is one encoder of the format.
+ */
 export function serializeTrace(t: PacketTrace, summary: string, replySummary: (hex: string) => string): string {
-  return traceHead(t, summary) + pathJson(t.path) + traceTail(t, replySummary);
+  const chunks: Buffer[] = [];
+  const sink = new ByteSink((c) => {
+    chunks.push(Buffer.from(c));
+    return undefined;
+  });
+  writeTrace(sink, t, summary, replySummary);
+  void sink.flush();
+  return Buffer.concat(chunks).toString('latin1');
 }
 
 /**
@@ -307,6 +273,11 @@ function qCached(v: string): string {
   return j;
 }
 
+/**
+ * A pointer snapshot: data, tail, end and len always; data_len only when non-zero; a header offset
+ * only in `after` and only when the op changed it (the full state at any step follows from the
+ * previous ops, and a million frames of repeated header offsets are most of the output).
+ */
 function writePtrs(w: ByteSink, p: SkbPtrs, prev: SkbPtrs | null): void {
   w.raw('{"data":');
   w.num(p.data);

@@ -9,7 +9,7 @@ import { ByteSink, serializeTrace, writeTrace } from '../../src/output/json.js';
 import { kernelFixtures, simulateFixture, fixtureNames } from '../support/simulate.js';
 
 describe('serializeTrace', () => {
-  it('writeTrace (straight into a ByteSink) gives exactly the bytes of serializeTrace', async () => {
+  it('a ByteSink flushing every 256 bytes gives the same bytes as one big buffer', async () => {
     for (const name of fixtureNames()) {
       const r = await simulateFixture(join(kernelFixtures, name));
       for (const t of r.traces) {
