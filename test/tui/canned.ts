@@ -4,6 +4,7 @@
  * ../shared/fixtures/kernel/icmp-echo (request and reply bytes from its input.pcap/replies.pcap),
  * a drop at __netif_receive_skb_core, and a frame the host sent itself.
  */
+import { emptyTrace } from '../../src/trace/recorder.js';
 import type { PacketTrace, PathNode, SkbPtrs } from '../../src/trace/model.js';
 import type { FrameRow } from '../../src/tui/source.js';
 
@@ -105,18 +106,7 @@ export const dropTrace: PacketTrace = {
   notes: [],
 };
 
-export const observedTrace: PacketTrace = {
-  frame: { index: 2, tsNs: '1795534362936713000', len: 98, caplen: 98, linkType: 1, role: 'observed' },
-  path: [],
-  skbOps: [],
-  allocs: [],
-  frees: [],
-  slabFrees: [],
-  drops: [],
-  counters: {},
-  replies: [],
-  notes: [],
-};
+export const observedTrace: PacketTrace = emptyTrace({ index: 2, tsNs: '1795534362936713000', len: 98, caplen: 98, linkType: 1, role: 'observed' });
 
 export const skippedTrace: PacketTrace = {
   ...observedTrace,
