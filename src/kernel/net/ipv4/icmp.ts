@@ -13,6 +13,7 @@
  * RFC 8335 PROBE (extended echo), no redirects learning, no xfrm in the ICMP route lookup.
  * See net/ipv4/icmp.c.
  */
+import { inet_getpeer_v4 } from './inetpeer.js';
 import { kfunc } from '../../../trace/kfunc.js';
 import type { Net } from '../../include/net/net_namespace.js';
 import {
@@ -48,34 +49,15 @@ import { __ip_route_output_key, ip_route_input, ip_route_output_key, ip_route_ou
 import { fib_compute_spec_dst, inet_addr_type_dev_table } from './fib_frontend.js';
 import { inet_select_addr } from './devinet.js';
 import { ip_options_echo, inet_current_timestamp } from './ip_options.js';
+// The uapi constants (include/uapi/linux/icmp.h, ip.h) are the wire format's: one definition.
+import { ICMP_ECHOREPLY, ICMP_DEST_UNREACH, ICMP_SOURCE_QUENCH, ICMP_REDIRECT, ICMP_ECHO, ICMP_TIME_EXCEEDED, ICMP_PARAMETERPROB, ICMP_TIMESTAMP, ICMP_TIMESTAMPREPLY, ICMP_INFO_REQUEST, ICMP_INFO_REPLY, ICMP_ADDRESS, ICMP_ADDRESSREPLY, ICMP_NET_UNREACH, ICMP_HOST_UNREACH, ICMP_PROT_UNREACH, ICMP_PORT_UNREACH, ICMP_FRAG_NEEDED, ICMP_SR_FAILED, ICMP_PKT_FILTERED, ICMP_EXC_TTL, ICMP_EXC_FRAGTIME } from '../../../wire/icmp.js';
+export { ICMP_ECHOREPLY, ICMP_DEST_UNREACH, ICMP_SOURCE_QUENCH, ICMP_REDIRECT, ICMP_ECHO, ICMP_TIME_EXCEEDED, ICMP_PARAMETERPROB, ICMP_TIMESTAMP, ICMP_TIMESTAMPREPLY, ICMP_INFO_REQUEST, ICMP_INFO_REPLY, ICMP_ADDRESS, ICMP_ADDRESSREPLY, ICMP_NET_UNREACH, ICMP_HOST_UNREACH, ICMP_PROT_UNREACH, ICMP_PORT_UNREACH, ICMP_FRAG_NEEDED, ICMP_SR_FAILED, ICMP_PKT_FILTERED, ICMP_EXC_TTL, ICMP_EXC_FRAGTIME };
 
 const F = 'net/ipv4/icmp.c';
 
-export const ICMP_ECHOREPLY = 0;
-export const ICMP_DEST_UNREACH = 3;
-export const ICMP_SOURCE_QUENCH = 4;
-export const ICMP_REDIRECT = 5;
-export const ICMP_ECHO = 8;
-export const ICMP_TIME_EXCEEDED = 11;
-export const ICMP_PARAMETERPROB = 12;
-export const ICMP_TIMESTAMP = 13;
-export const ICMP_TIMESTAMPREPLY = 14;
-export const ICMP_INFO_REQUEST = 15;
-export const ICMP_INFO_REPLY = 16;
-export const ICMP_ADDRESS = 17;
-export const ICMP_ADDRESSREPLY = 18;
 export const NR_ICMP_TYPES = 18;
 
-export const ICMP_NET_UNREACH = 0;
-export const ICMP_HOST_UNREACH = 1;
-export const ICMP_PROT_UNREACH = 2;
-export const ICMP_PORT_UNREACH = 3;
-export const ICMP_FRAG_NEEDED = 4;
-export const ICMP_SR_FAILED = 5;
-export const ICMP_PKT_FILTERED = 13;
 export const NR_ICMP_UNREACH = 15;
-export const ICMP_EXC_TTL = 0;
-export const ICMP_EXC_FRAGTIME = 1;
 
 const IPTOS_PREC_INTERNETCONTROL = 0xc0;
 const INADDR_DUMMY = 0xc0000008;
@@ -181,16 +163,6 @@ function icmpv4_global_allow(net: Net, type: number, code: number, apply: { v: b
   return false;
 }
 
-/** inet_getpeer_v4(): the peer entry of an address (created with rate_last one minute ago). */
-function inet_getpeer_v4(net: Net, daddr: number): { rate_tokens: number; rate_last: number; rid: number; n_redirects: number } {
-  const peers = net.ipv4!.peers;
-  let p = peers.get(daddr >>> 0);
-  if (p === undefined) {
-    p = { rate_tokens: 0, rate_last: net.clock.jiffies - 60 * net.clock.hz, rid: 0, n_redirects: 0 };
-    peers.set(daddr >>> 0, p);
-  }
-  return p;
-}
 
 /** inet_peer_xrlim_allow(): a token bucket per peer: one message per `timeout`, bursts of 6. */
 function inet_peer_xrlim_allow(net: Net, peer: { rate_tokens: number; rate_last: number }, timeout: number): boolean {

@@ -4,6 +4,7 @@
  * hop's MTU (fragmentation needed; the device's, or with ip_forward_use_pmtu a learned path MTU), redirects when the packet leaves where it came in, then
  * ip_forward_finish -> dst_output. See net/ipv4/ip_forward.c.
  */
+import { inet_getpeer_v4 } from './inetpeer.js';
 import { kfunc } from '../../../trace/kfunc.js';
 import { LL_RESERVED_SPACE } from '../../include/linux/netdevice.js';
 import type { Net } from '../../include/net/net_namespace.js';
@@ -40,13 +41,7 @@ export const ip_rt_send_redirect = kfunc('net/ipv4/route.c', function ip_rt_send
   const load = Math.max(1, Math.floor(HZ / 50));
   const silence = load << 10;
   const now = net.clock.jiffies;
-  const peers = net.ipv4!.peers;
-  const saddr = iph_saddr(skb) >>> 0;
-  let peer = peers.get(saddr);
-  if (peer === undefined) {
-    peer = { rate_tokens: 0, rate_last: now - 60 * HZ, rid: 0, n_redirects: 0 };
-    peers.set(saddr, peer);
-  }
+  const peer = inet_getpeer_v4(net, iph_saddr(skb));
   if (now > peer.rate_last + silence) {
     peer.rate_tokens = 0;
     peer.n_redirects = 0;

@@ -7,6 +7,7 @@
  * than ipfrag_max_dist fragments of its source behind is restarted (FRAG_TOO_FAR).
  * See net/ipv4/ip_fragment.c.
  */
+import { inet_getpeer_v4 } from './inetpeer.js';
 import { kfunc } from '../../../trace/kfunc.js';
 import type { Net } from '../../include/net/net_namespace.js';
 import type { Ipq } from '../../include/net/netns_ipv4.js';
@@ -104,7 +105,7 @@ function ip_find(net: Net, skb: SkBuff, user: number): Ipq | null {
   const keyStr = `${key.saddr}/${key.daddr}/${key.id}/${key.protocol}/${user}`;
   let q = f.queues.get(keyStr);
   if (q !== undefined) return q;
-  const peer = inet_peer(net, key.saddr);
+  const peer = inet_getpeer_v4(net, key.saddr);
   const qp: Ipq = {
     key,
     keyStr,
@@ -129,15 +130,6 @@ function ip_find(net: Net, skb: SkBuff, user: number): Ipq | null {
   return q;
 }
 
-function inet_peer(net: Net, saddr: number): { rid: number; rate_tokens: number; rate_last: number; n_redirects: number } {
-  const peers = net.ipv4!.peers;
-  let p = peers.get(saddr >>> 0);
-  if (p === undefined) {
-    p = { rate_tokens: 0, rate_last: net.clock.jiffies - 60 * net.clock.hz, rid: 0, n_redirects: 0 };
-    peers.set(saddr >>> 0, p);
-  }
-  return p;
-}
 
 /**
  * ip_frag_too_far(): more than ipfrag_max_dist (64) fragments from this source arrived since

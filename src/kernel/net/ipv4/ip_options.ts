@@ -18,22 +18,13 @@ import { type IpOptions, OPT_BIT_CHANGED, OPT_BIT_RR_NEEDADDR, OPT_BIT_STRICT, O
 import { inet_addr_type } from './fib_frontend.js';
 import { fib_compute_spec_dst } from './fib_frontend.js';
 import { icmp_send, ICMP_PARAMETERPROB } from './icmp.js';
+// The uapi constants (include/uapi/linux/icmp.h, ip.h) are the wire format's: one definition.
+import { IPOPT_END, IPOPT_NOOP, IPOPT_SEC, IPOPT_LSRR, IPOPT_CIPSO, IPOPT_RR, IPOPT_SID, IPOPT_SSRR, IPOPT_RA, IPOPT_TS_TSONLY, IPOPT_TS_TSANDADDR, IPOPT_TS_PRESPEC } from '../../../wire/ipv4.js';
+export { IPOPT_END, IPOPT_NOOP, IPOPT_SEC, IPOPT_LSRR, IPOPT_CIPSO, IPOPT_RR, IPOPT_SID, IPOPT_SSRR, IPOPT_RA, IPOPT_TS_TSONLY, IPOPT_TS_TSANDADDR, IPOPT_TS_PRESPEC };
 
 const F = 'net/ipv4/ip_options.c';
 
-export const IPOPT_END = 0;
-export const IPOPT_NOOP = 1;
-export const IPOPT_SEC = 130;
-export const IPOPT_LSRR = 131;
 export const IPOPT_TIMESTAMP = 68;
-export const IPOPT_CIPSO = 134;
-export const IPOPT_RR = 7;
-export const IPOPT_SID = 136;
-export const IPOPT_SSRR = 137;
-export const IPOPT_RA = 148;
-export const IPOPT_TS_TSONLY = 0;
-export const IPOPT_TS_TSANDADDR = 1;
-export const IPOPT_TS_PRESPEC = 3;
 
 /** inet_current_timestamp(): ms since midnight UT (network order), from the capture clock. */
 export function inet_current_timestamp(net: Net): number {
