@@ -235,13 +235,17 @@ function reciprocal_scale(val: number, ep_ro: number): number {
   return Math.floor(((val >>> 0) * ep_ro) / 0x100000000);
 }
 
-/** udp_ehash_secret, drawn on first use (net_get_random_once): only reuseport groups need it. */
-let udp_ehash_secret: { net: Net; secret: number } | null = null;
+/**
+ * udp_ehash_secret, drawn on first use (net_get_random_once): only reuseport groups need it.
+ * Module state in an exported object, so session checkpoints (src/replay/checkpoint.ts) see it.
+ */
+export const udp_ehash_state: { secret: { net: Net; secret: number } | null } = { secret: null };
 
 /** udp_ehashfn(): the hash of a 4-tuple that picks a reuseport group member. */
 function udp_ehashfn(net: Net, laddr: number, lport: number, faddr: number, fport: number): number {
-  if (udp_ehash_secret === null || udp_ehash_secret.net !== net) udp_ehash_secret = { net, secret: net.rng.u32() };
-  return jhash_3words(laddr >>> 0, faddr >>> 0, ((lport << 16) | fport) >>> 0, (udp_ehash_secret.secret + net_hash_mix(net)) >>> 0);
+  let s = udp_ehash_state.secret;
+  if (s === null || s.net !== net) s = udp_ehash_state.secret = { net, secret: net.rng.u32() };
+  return jhash_3words(laddr >>> 0, faddr >>> 0, ((lport << 16) | fport) >>> 0, (s.secret + net_hash_mix(net)) >>> 0);
 }
 
 // --- MIB -------------------------------------------------------------------------------------------
