@@ -99,11 +99,24 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   const name = opts.file === '-' ? '(stdin)' : opts.file;
   const out = new LineOut(io.stdout);
   // JSON goes out as bytes, straight from the serializer (see ByteSink).
-  const sink = new ByteSink((chunk) => {
-    if (out.isClosed || io.stdout.write(chunk)) return undefined;
+  // The process's own stdout (a file, pipe or terminal) writes a chunk to the fd at once when it
+  // can; then nothing is left buffered and the chunk's memory can be reused for the next one
+  // (a fresh megabyte per chunk costs more in page faults than filling it). Other streams (tests)
+  // may keep the chunk: never reused there.
+  const reuse = io.stdout === (process.stdout as unknown);
+  const sink: ByteSink = new ByteSink((chunk) => {
+    if (out.isClosed) return undefined;
+    const ok = io.stdout.write(chunk);
+    if (reuse && io.stdout.writableLength === 0) sink.recycle(chunk);
+    if (ok) return undefined;
     return new Promise<void>((resolve) => {
-      io.stdout.once('drain', resolve);
-      io.stdout.once('error', resolve);
+      const done = (): void => {
+        io.stdout.off('drain', done);
+        io.stdout.off('error', done);
+        resolve();
+      };
+      io.stdout.on('drain', done);
+      io.stdout.on('error', done);
     });
   });
   const limit = opts.count ?? Infinity;

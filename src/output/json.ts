@@ -10,6 +10,7 @@
  * this against JSON.stringify).
  */
 import type { PacketTrace, PathNode, SkbPtrs } from '../trace/model.js';
+import { pathKey } from '../trace/recorder.js';
 
 export interface JsonFrame extends PacketTrace {
   /** tshark-like one-line summary of the input frame. */
@@ -56,12 +57,17 @@ function pathEntry(path: PathNode[]): { json: string; bytes: Buffer } {
   let h = path.length | 0;
   for (let i = 0; i < path.length; i++) {
     const n = path[i]!;
-    let id = fnIds.get(n.fn);
-    if (id === undefined) {
-      id = fnIds.size + 1;
-      fnIds.set(n.fn, id);
+    // Nodes from a Recorder carry a dense key; others (tests, merged traces) get one by name.
+    let k = pathKey(n);
+    if (k === undefined) {
+      let id = fnIds.get(n.fn);
+      if (id === undefined) {
+        id = fnIds.size + 1;
+        fnIds.set(n.fn, id);
+      }
+      k = -(id * 256 + (n.depth & 255));
     }
-    h = (Math.imul(h ^ (id * 64 + n.depth), 0x9e3779b1) + i) | 0;
+    h = (Math.imul(h ^ k, 0x9e3779b1) + i) | 0;
   }
   const hit = pathCache.get(h);
   if (hit && hit.nodes.length === path.length) {
@@ -96,20 +102,11 @@ function frameJson(f: PacketTrace['frame']): string {
   return s + '}';
 }
 
-function traceHead(t: PacketTrace, summary: string): string {
-  return `{"summary":${q(summary)},"frame":${frameJson(t.frame)},"path":`;
-}
-
 
 const sockEventJson = (e: NonNullable<PacketTrace['sockEvents']>[number]): string =>
   `{"sk":"${e.sk}","op":"${e.op}","skb":${e.skb === null ? 'null' : `"${e.skb}"`},"size":${e.size},"rmem_alloc":${e.rmem_alloc},"rcvbuf":${e.rcvbuf}${e.reason !== undefined ? `,"reason":"${e.reason}"` : ''},"at":${e.at}}`;
 const sockJson = (k: NonNullable<PacketTrace['sockets']>[number]): string =>
   `{"sk":"${k.sk}","proto":"${k.proto}","local":"${k.local}","app":"${k.app}","rmem_alloc":${k.rmem_alloc},"rcvbuf":${k.rcvbuf},"queued":${k.queued},"rx":${k.rx},"read":${k.read},"tx":${k.tx},"drops":${k.drops},"err":${k.err}}`;
-
-function replyJson(r: PacketTrace['replies'][number], replySummary: (hex: string) => string): string {
-  if (!r.summary) r.summary = replySummary(r.data);
-  return `{"data":"${r.data}","summary":${q(r.summary)},"dev":${q(r.dev)},"tsNs":"${r.tsNs}","at":${r.at}}`;
-}
 
 /** `"key":` for a counter name, quoted once per name. */
 const counterKeys = new Map<string, string>();
@@ -188,6 +185,18 @@ export class ByteSink {
     else this.pending = this.flush() ?? this.pending;
   }
 
+  /** Make room for `n` bytes now, so that nothing is flushed while they are written (the
+   *  fragment caches below slice what they just wrote out of the buffer). */
+  reserve(n: number): void {
+    if (this.off + n > this.buf.length) this.room(n);
+  }
+
+  /** The bytes written since offset `from` (a copy). */
+  since(from: number): Uint8Array {
+    // Not Buffer#slice, which is a view (the buffer is reused).
+    return Uint8Array.prototype.slice.call(this.buf, from, this.off);
+  }
+
   /** A promise from the last flush the caller has not waited for yet. */
   pending: Promise<void> | undefined;
 
@@ -210,6 +219,45 @@ export class ByteSink {
     const buf = this.buf;
     let o = this.off;
     for (let i = 0; i < n; i++) buf[o++] = s.charCodeAt(i);
+    this.off = o;
+  }
+
+  /** A JSON string literal of `s`, as q(s) gives it (non-ASCII \u-escaped), without building it. */
+  str(s: string): void {
+    const n = s.length;
+    if (this.off + n + 2 > this.buf.length) this.room(n * 6 + 2);
+    const buf = this.buf;
+    let o = this.off;
+    buf[o++] = 34;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x20 && c < 0x80 && c !== 34 && c !== 92) {
+        buf[o++] = c;
+        continue;
+      }
+      // Escapes take up to 6 bytes: make sure they fit (the string's rest is at most n - i bytes).
+      if (o + 6 + (n - i) > buf.length) {
+        this.off = o;
+        this.room(6 * (n - i) + 1);
+        this.strTail(s, i);
+        return;
+      }
+      o = escapeChar(buf, o, c);
+    }
+    buf[o++] = 34;
+    this.off = o;
+  }
+
+  /** The rest of str() after a flush: room for the worst case is there. */
+  private strTail(s: string, from: number): void {
+    const buf = this.buf;
+    let o = this.off;
+    for (let i = from; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x20 && c < 0x80 && c !== 34 && c !== 92) buf[o++] = c;
+      else o = escapeChar(buf, o, c);
+    }
+    buf[o++] = 34;
     this.off = o;
   }
 
@@ -237,23 +285,81 @@ export class ByteSink {
   }
 
   bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.off);
-    this.off += b.length;
+    const n = b.length;
+    if (this.off + n > this.buf.length) this.room(n);
+    if (n > 96) {
+      this.buf.set(b, this.off);
+      this.off += n;
+      return;
+    }
+    // Short fragments: a loop beats TypedArray#set's call overhead.
+    const buf = this.buf;
+    let o = this.off;
+    for (let i = 0; i < n; i++) buf[o++] = b[i]!;
+    this.off = o;
   }
 
-  /** Hand over what is buffered (a fresh buffer is used afterwards, the old one is the sink's). */
+  /** Hand over what is buffered (a fresh or recycled buffer is used afterwards). */
   flush(): Promise<void> | undefined {
     if (this.off === 0) return undefined;
     const chunk = this.buf.subarray(0, this.off);
-    this.buf = Buffer.allocUnsafe(this.size);
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(this.size);
     this.off = 0;
     return this.flushChunk(chunk);
+  }
+
+  private readonly spare: Buffer[] = [];
+
+  /**
+   * A chunk handed over by flush is no longer needed (the stream has written it): its buffer is
+   * used again, instead of a fresh one (new memory costs page faults on first touch).
+   */
+  recycle(chunk: Buffer): void {
+    const ab = chunk.buffer;
+    if (chunk.byteOffset !== 0 || ab.byteLength !== this.size || this.spare.length >= 4) return;
+    if (ab === this.buf.buffer || this.spare.some((b) => b.buffer === ab)) return;
+    this.spare.push(Buffer.from(ab, 0, this.size));
   }
 
   get buffered(): number {
     return this.off;
   }
+}
+
+const HEX = '0123456789abcdef';
+
+/** One character escaped as JSON.stringify does (and q() for non-ASCII); returns the new offset. */
+function escapeChar(buf: Buffer, o: number, c: number): number {
+  buf[o++] = 92;
+  switch (c) {
+    case 34:
+      buf[o++] = 34;
+      return o;
+    case 92:
+      buf[o++] = 92;
+      return o;
+    case 8:
+      buf[o++] = 98;
+      return o;
+    case 9:
+      buf[o++] = 116;
+      return o;
+    case 10:
+      buf[o++] = 110;
+      return o;
+    case 12:
+      buf[o++] = 102;
+      return o;
+    case 13:
+      buf[o++] = 114;
+      return o;
+  }
+  buf[o++] = 117;
+  buf[o++] = HEX.charCodeAt((c >> 12) & 15);
+  buf[o++] = HEX.charCodeAt((c >> 8) & 15);
+  buf[o++] = HEX.charCodeAt((c >> 4) & 15);
+  buf[o++] = HEX.charCodeAt(c & 15);
+  return o;
 }
 
 // --- the same JSON, written straight into a ByteSink (no per-frame strings) --------------------
@@ -272,6 +378,94 @@ function qCached(v: string): string {
   }
   return j;
 }
+
+/**
+ * Fragment caches. Within a capture most records repeat byte for byte from frame to frame: the
+ * same ops on the same pointer offsets, and skbs at the same few addresses (slab freelists are
+ * LIFO). Each record kind keeps the JSON of the records it has written, under a hash of their
+ * fields; a hit is checked field by field against the record that made it (never trusted on the
+ * hash alone) and its bytes are copied, instead of being formatted again.
+ */
+const strIds = new Map<string, number>();
+const FRAG_CACHE_MAX = 8192;
+/** Bytes a fragment may take at most before it is written uncached (a fragment must fit in reserve). */
+const FRAG_MAX = 2048;
+
+/** A small number per distinct string (addresses, function names, reasons). */
+function sid(s: string): number {
+  let i = strIds.get(s);
+  if (i === undefined) {
+    if (strIds.size >= 1 << 20) clearFragCaches();
+    i = strIds.size + 1;
+    strIds.set(s, i);
+  }
+  return i;
+}
+
+const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x9e3779b1) ^ (h >>> 15);
+
+interface Frag<R> {
+  rec: R;
+  bytes: Uint8Array;
+}
+
+class FragCache<R> {
+  private readonly map = new Map<number, Frag<R>>();
+  constructor(
+    private readonly hash: (r: R) => number,
+    private readonly same: (a: R, b: R) => boolean,
+    private readonly render: (w: ByteSink, r: R) => void,
+  ) {
+    fragCaches.push(this as FragCache<unknown>);
+  }
+
+  write(w: ByteSink, r: R): void {
+    const h = this.hash(r);
+    const hit = this.map.get(h);
+    if (hit !== undefined && (hit.rec === r || this.same(hit.rec, r))) {
+      w.bytes(hit.bytes);
+      return;
+    }
+    w.reserve(FRAG_MAX);
+    const from = w.buffered;
+    this.render(w, r);
+    if (w.buffered - from > FRAG_MAX) return;
+    if (this.map.size >= FRAG_CACHE_MAX) this.map.clear();
+    this.map.set(h, { rec: r, bytes: w.since(from) });
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+const fragCaches: FragCache<unknown>[] = [];
+
+function clearFragCaches(): void {
+  strIds.clear();
+  for (const c of fragCaches) c.clear();
+}
+
+function hashPtrs(h: number, p: SkbPtrs): number {
+  h = mix(h, p.data);
+  h = mix(h, p.tail);
+  h = mix(h, p.end);
+  h = mix(h, p.len);
+  h = mix(h, p.data_len);
+  h = mix(h, p.mac_header);
+  h = mix(h, p.network_header);
+  return mix(h, p.transport_header);
+}
+
+const samePtrs = (a: SkbPtrs, b: SkbPtrs): boolean =>
+  a.data === b.data &&
+  a.tail === b.tail &&
+  a.end === b.end &&
+  a.len === b.len &&
+  a.data_len === b.data_len &&
+  a.mac_header === b.mac_header &&
+  a.network_header === b.network_header &&
+  a.transport_header === b.transport_header;
 
 /**
  * A pointer snapshot: data, tail, end and len always; data_len only when non-zero; a header offset
@@ -384,28 +578,72 @@ function writeDrop(w: ByteSink, d: PacketTrace['drops'][number]): void {
   w.raw('}');
 }
 
-function writeEach<T>(w: ByteSink, head: string, items: readonly T[], f: (w: ByteSink, x: T) => void): void {
+type Op = PacketTrace['skbOps'][number];
+type Alloc = PacketTrace['allocs'][number];
+type Free = PacketTrace['frees'][number];
+type SlabFree = PacketTrace['slabFrees'][number];
+type Drop = PacketTrace['drops'][number];
+
+const opCache = new FragCache<Op>(
+  (o) => hashPtrs(hashPtrs(mix(mix(mix(mix(sid(o.skb), sid(o.op)), o.arg), sid(o.fn)), o.at), o.before), o.after),
+  (a, b) => a.skb === b.skb && a.op === b.op && a.arg === b.arg && a.fn === b.fn && a.at === b.at && samePtrs(a.before, b.before) && samePtrs(a.after, b.after),
+  writeOp,
+);
+const allocCache = new FragCache<Alloc>(
+  (a) => mix(mix(mix(mix(mix(mix(sid(a.addr), sid(a.cache)), a.size), sid(a.fn)), sid(a.kind)), a.skb === undefined ? 0 : sid(a.skb)), a.at),
+  (a, b) => a.addr === b.addr && a.cache === b.cache && a.size === b.size && a.fn === b.fn && a.kind === b.kind && a.skb === b.skb && a.at === b.at,
+  writeAlloc,
+);
+const freeCache = new FragCache<Free>(
+  (f) => mix(mix(mix(mix(sid(f.skb), sid(f.fn)), sid(f.reason)), sid(f.via)), f.at),
+  (a, b) => a.skb === b.skb && a.fn === b.fn && a.reason === b.reason && a.via === b.via && a.at === b.at,
+  writeFree,
+);
+const slabFreeCache = new FragCache<SlabFree>(
+  (f) => mix(mix(mix(sid(f.addr), sid(f.cache)), sid(f.fn)), f.at),
+  (a, b) => a.addr === b.addr && a.cache === b.cache && a.fn === b.fn && a.at === b.at,
+  writeSlabFree,
+);
+const dropCache = new FragCache<Drop>(
+  (d) => mix(mix(mix(sid(d.skb), sid(d.reason)), sid(d.fn)), d.at),
+  (a, b) => a.skb === b.skb && a.reason === b.reason && a.fn === b.fn && a.at === b.at,
+  writeDrop,
+);
+
+function writeEach<T>(w: ByteSink, head: string, items: readonly T[], c: FragCache<T>): void {
   w.raw(head);
   for (let i = 0; i < items.length; i++) {
     if (i !== 0) w.raw(',');
-    f(w, items[i]!);
+    c.write(w, items[i]!);
   }
   w.raw(']');
 }
 
 function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => string): void {
-  writeEach(w, ',"skbOps":[', t.skbOps, writeOp);
-  writeEach(w, ',"allocs":[', t.allocs, writeAlloc);
-  writeEach(w, ',"frees":[', t.frees, writeFree);
-  writeEach(w, ',"slabFrees":[', t.slabFrees, writeSlabFree);
-  writeEach(w, ',"drops":[', t.drops, writeDrop);
+  writeEach(w, ',"skbOps":[', t.skbOps, opCache);
+  writeEach(w, ',"allocs":[', t.allocs, allocCache);
+  writeEach(w, ',"frees":[', t.frees, freeCache);
+  writeEach(w, ',"slabFrees":[', t.slabFrees, slabFreeCache);
+  writeEach(w, ',"drops":[', t.drops, dropCache);
   w.raw(',"counters":');
   w.ascii(countersJson(t.counters));
   const replies = t.replies;
   w.raw(',"replies":[');
   for (let i = 0; i < replies.length; i++) {
     if (i !== 0) w.raw(',');
-    w.ascii(replyJson(replies[i]!, replySummary));
+    const r = replies[i]!;
+    if (!r.summary) r.summary = replySummary(r.data);
+    w.raw('{"data":"');
+    w.ascii(r.data);
+    w.raw('","summary":');
+    w.str(r.summary);
+    w.raw(',"dev":');
+    w.raw(qCached(r.dev));
+    w.raw(',"tsNs":"');
+    w.raw(r.tsNs);
+    w.raw('","at":');
+    w.num(r.at);
+    w.raw('}');
   }
   w.raw('],"notes":');
   w.ascii(list(t.notes, noteJson));
@@ -416,7 +654,11 @@ function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => s
 
 /** One trace, as serializeTrace gives it, into a ByteSink (no newline). */
 export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string, replySummary: (hex: string) => string): void {
-  sink.ascii(traceHead(t, summary));
+  sink.raw('{"summary":');
+  sink.str(summary);
+  sink.raw(',"frame":');
+  sink.ascii(frameJson(t.frame));
+  sink.raw(',"path":');
   sink.bytes(pathEntry(t.path).bytes);
   writeTail(sink, t, replySummary);
 }

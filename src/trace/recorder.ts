@@ -12,6 +12,14 @@ import type { AggregateStats, FrameInfo, PacketTrace, PathNode, SkbPtrs, SockEve
 
 export type RecordMode = 'full' | 'aggregate';
 
+/** The property of a recorded PathNode that holds its dense key (see Recorder.enter). */
+export const PATH_KEY = Symbol('pathKey');
+
+/** The dense key of a PathNode made by a Recorder, or undefined for one made elsewhere. */
+export function pathKey(n: PathNode): number | undefined {
+  return (n as PathNode & { [PATH_KEY]?: number })[PATH_KEY];
+}
+
 export function emptyTrace(frame: FrameInfo): PacketTrace {
   return {
     frame,
@@ -95,7 +103,11 @@ export class Recorder implements CallSink {
       const byDepth = (this.nodes[info.id] ??= []);
       let node = byDepth[depth];
       if (node === undefined) {
-        node = Object.freeze({ fn: info.name, depth, file: info.file, inline: info.inline });
+        node = { fn: info.name, depth, file: info.file, inline: info.inline };
+        // A dense number per (function, depth), not enumerable (not part of the data): the JSON
+        // writer hashes paths by it (see pathKey in output/json.ts).
+        Object.defineProperty(node, PATH_KEY, { value: info.id * 256 + (depth & 255) });
+        Object.freeze(node);
         byDepth[depth] = node;
       }
       t.path.push(node);

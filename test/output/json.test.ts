@@ -4,6 +4,7 @@
  * returns another frame's path.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { ByteSink, serializeTrace, writeTrace } from '../../src/output/json.js';
 import { kernelFixtures, simulateFixture, fixtureNames } from '../support/simulate.js';
@@ -61,5 +62,41 @@ describe('serializeTrace', () => {
     expect(JSON.parse(serializeTrace(a, '', () => '')).path[1].depth).toBe(1);
     expect(JSON.parse(serializeTrace(b, '', () => '')).path[1].depth).toBe(0);
     expect(JSON.parse(serializeTrace(a, '', () => '')).path[1].depth).toBe(1);
+  });
+
+  it('ByteSink.str gives the JSON of any string, pure ASCII, escaped as JSON.stringify does below 0x80', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.integer({ min: 8, max: 64 }), (text, size) => {
+        const chunks: Buffer[] = [];
+        const sink = new ByteSink((c) => {
+          chunks.push(Buffer.from(c));
+          return undefined;
+        }, size);
+        sink.str(text);
+        sink.flush();
+        const out = Buffer.concat(chunks).toString('latin1');
+        expect(out).toMatch(/^[\x20-\x7e]*$/);
+        expect(JSON.parse(out)).toBe(text);
+        const expected = JSON.stringify(text).replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+        expect(out).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the record caches never give one record the bytes of another that differs in one field', () => {
+    const ptrs = { data: 64, tail: 98, end: 320, len: 34, data_len: 0, mac_header: 64, network_header: 78, transport_header: 98 };
+    const op = { skb: '0xffff888100078100', op: 'skb_pull', arg: 14, fn: 'eth_type_trans', before: ptrs, after: { ...ptrs, data: 78, len: 20 }, at: 7 };
+    const base = { frame: { index: 0, tsNs: '0', len: 1, caplen: 1, linkType: 1, role: 'rx' as const }, path: [], allocs: [], frees: [], slabFrees: [], drops: [], counters: {}, replies: [], notes: [] };
+    const variants = [op, { ...op, arg: 15 }, { ...op, at: 8 }, { ...op, skb: '0xffff888100078200' }, { ...op, after: { ...op.after, network_header: 79 } }, { ...op, before: { ...ptrs, data_len: 1 } }, op];
+    for (const v of variants) {
+      const o = JSON.parse(serializeTrace({ ...base, skbOps: [v, v] }, '', () => '')).skbOps;
+      expect([o[0].skb, o[0].arg, o[0].at, o[0].before.data_len ?? 0, o[0].after.network_header ?? v.before.network_header]).toEqual([v.skb, v.arg, v.at, v.before.data_len, v.after.network_header]);
+      expect(o[1]).toEqual(o[0]);
+    }
+    const free = { skb: '0xffff888100078100', fn: 'icmp_rcv', reason: 'SKB_CONSUMED', via: 'consume_skb', at: 3 };
+    for (const v of [free, { ...free, reason: 'SKB_DROP_REASON_NO_SOCKET' }, { ...free, via: 'kfree_skb_reason' }, free]) {
+      expect(JSON.parse(serializeTrace({ ...base, skbOps: [], frees: [v] }, '', () => '')).frees[0]).toEqual(v);
+    }
   });
 });
