@@ -26,13 +26,13 @@ const T8 = (() => {
   return t;
 })();
 
-/** The FCS of `data`: ~crc32_le(~0, data), transmitted least significant byte first. */
-export function crc32_le(data: Uint8Array): number {
+/** The FCS of `data[start, end)`: ~crc32_le(~0, data), transmitted least significant byte first. */
+export function crc32_le(data: Uint8Array, start = 0, end = data.length): number {
   let c = 0xffffffff | 0;
-  const n = data.length;
+  const n = end;
   const t = T8;
-  let i = 0;
-  for (const end8 = n - (n & 7); i < end8; i += 8) {
+  let i = start;
+  for (const end8 = n - ((n - start) & 7); i < end8; i += 8) {
     const lo = c ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
     c =
       t[1792 + (lo & 0xff)]! ^

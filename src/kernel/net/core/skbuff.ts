@@ -85,6 +85,7 @@ import {
   slabReset,
 } from '../../mm/slab.js';
 import { kernelLocation, rec, recSkbOps } from '../../trace_hooks.js';
+import { memcpy } from '../../lib/string.js';
 
 export * from '../../include/linux/skbuff.js';
 
@@ -727,15 +728,16 @@ export function skb_copy_header(n: SkBuff, old: SkBuff): void {
  * skb_copy_bits(): copy `len` bytes at `offset` of the packet (negative: into the headroom) to
  * `to`, walking the frag_list for non-linear skbs. 0, or -EFAULT past the end. See net/core/skbuff.c.
  */
-export const skb_copy_bits = kfunc(F, function skb_copy_bits(skb: SkBuff, offset: number, to: Uint8Array, len: number): number {
+export const skb_copy_bits = kfunc(F, function skb_copy_bits(skb: SkBuff, offset: number, to: Uint8Array, len: number, toStart = 0): number {
   if (len < 0 || offset > skb.len - len) return -EFAULT;
   if (skb.data + offset < 0) throw new KernelBug(`skb_copy_bits: offset ${offset} before skb->head (skb ${skb.addr})`);
   const start = skb_headlen(skb);
-  let toOff = 0;
+  // `to + toStart` is the kernel's `to` pointer (a view would cost an allocation per call).
+  let toOff = toStart;
   let copy = start - offset;
   if (copy > 0) {
     if (copy > len) copy = len;
-    to.set(skb.head.subarray(skb.data + offset, skb.data + offset + copy), 0);
+    memcpy(to, toOff, skb.head, skb.data + offset, copy);
     len -= copy;
     if (len === 0) return 0;
     offset += copy;
@@ -747,7 +749,7 @@ export const skb_copy_bits = kfunc(F, function skb_copy_bits(skb: SkBuff, offset
     copy = end - offset;
     if (copy > 0) {
       if (copy > len) copy = len;
-      if (skb_copy_bits(frag, offset - s, to.subarray(toOff), copy)) return -EFAULT;
+      if (skb_copy_bits(frag, offset - s, to, copy, toOff)) return -EFAULT;
       len -= copy;
       if (len === 0) return 0;
       offset += copy;

@@ -15,6 +15,7 @@ import {
 } from '../../include/linux/skbuff.js';
 import type { NetDevice } from '../../include/linux/netdevice.js';
 import { skb_push } from '../core/skbuff.js';
+import { memcpy } from '../../lib/string.js';
 
 export const ETH_ALEN = 6;
 export const ETH_HLEN = 14;
@@ -81,9 +82,9 @@ export const eth_header = kfunc('net/ethernet/eth.c', function eth_header(skb: S
   const h = skb.head;
   h[at + 12] = type >> 8;
   h[at + 13] = type & 0xff;
-  h.set((saddr ?? dev.dev_addr).subarray(0, ETH_ALEN), at + ETH_ALEN);
+  memcpy(h, at + ETH_ALEN, saddr ?? dev.dev_addr, 0, ETH_ALEN);
   if (daddr) {
-    h.set(daddr.subarray(0, ETH_ALEN), at);
+    memcpy(h, at, daddr, 0, ETH_ALEN);
     return ETH_HLEN;
   }
   return -ETH_HLEN;

@@ -62,6 +62,7 @@ import {
 import { __in_dev_get_rcu, inet_confirm_addr, inet_select_addr } from './devinet.js';
 import { inet_addr_type_dev_table } from './fib_frontend.js';
 import { ip_route_input_noref, ip_route_output_key, ipv4_link_failure } from './route.js';
+import { memcpy } from '../../lib/string.js';
 
 const F = 'net/ipv4/arp.c';
 const H = 'include/net/arp.h';
@@ -208,11 +209,11 @@ export const arp_create = kfunc(F, function arp_create(type: number, ptype: numb
   h[at + 5] = 4;
   put16(h, at + 6, type);
   let p = at + 8;
-  h.set(src_hw.subarray(0, dev.addr_len), p);
+  memcpy(h, p, src_hw, 0, dev.addr_len);
   p += dev.addr_len;
   put32(h, p, src_ip);
   p += 4;
-  if (target_hw !== null) h.set(target_hw.subarray(0, dev.addr_len), p);
+  if (target_hw !== null) memcpy(h, p, target_hw, 0, dev.addr_len);
   else h.fill(0, p, p + dev.addr_len);
   p += dev.addr_len;
   put32(h, p, dest_ip);

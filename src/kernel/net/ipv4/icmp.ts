@@ -62,6 +62,7 @@ export const NR_ICMP_UNREACH = 15;
 const IPTOS_PREC_INTERNETCONTROL = 0xc0;
 const INADDR_DUMMY = 0xc0000008;
 
+import { memcpy } from '../../lib/string.js';
 /** struct icmp_bxm: what a reply or error is made of. */
 interface IcmpBxm {
   skb: SkBuff;
@@ -213,7 +214,7 @@ export function icmp_out_count(net: Net, type: number): void {
  */
 const icmp_glue_bits = kfunc(F, function icmp_glue_bits(from: unknown, skb: SkBuff, to: number, offset: number, len: number, odd: number): number {
   const p = from as IcmpBxm;
-  skb_copy_bits(p.skb, p.offset + offset, skb.head.subarray(to, to + len), len);
+  skb_copy_bits(p.skb, p.offset + offset, skb.head, len, to);
   let s = csumPartial(skb.head, to, len);
   if (odd & 1) s = ((s & 0xff) << 8) | (s >> 8);
   return csumAdd(skb.csum, s);
@@ -234,7 +235,7 @@ const icmp_push_reply = kfunc(
     const first = sk.sk_write_queue[0];
     if (first === undefined) return;
     const icmph = first.transport_header;
-    first.head.set(p.head.subarray(0, p.head_len), icmph);
+    memcpy(first.head, icmph, p.head, 0, p.head_len);
     put16(first.head, icmph + 2, 0);
     let csum = csumPartial(first.head, icmph, p.head_len);
     for (const s of sk.sk_write_queue) csum = csumAdd(csum, s.csum);
@@ -407,10 +408,10 @@ export const icmp_timestamp = kfunc(F, function icmp_timestamp(skb: SkBuff): num
   }
   const net = skb_rtable(skb).dev.nd_net as Net;
   const head = new Uint8Array(20);
-  head.set(skb.head.subarray(skb.transport_header, skb.transport_header + 8), 0);
+  memcpy(head, 0, skb.head, skb.transport_header, 8);
   head[0] = ICMP_TIMESTAMPREPLY;
   head[1] = 0;
-  skb_copy_bits(skb, 0, head.subarray(8, 12), 4);
+  skb_copy_bits(skb, 0, head, 4, 8);
   const now = inet_current_timestamp(net);
   put32(head, 12, now);
   put32(head, 16, now);

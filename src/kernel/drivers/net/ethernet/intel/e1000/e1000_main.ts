@@ -31,7 +31,6 @@ import {
   napi_alloc_skb,
   napi_consume_skb,
   skb_put,
-  skb_put_data,
   dev_kfree_skb_any,
   SKB_DATA_ALIGN,
   NET_SKB_PAD,
@@ -44,6 +43,7 @@ import { netif_napi_add, napi_schedule_prep, __napi_schedule, napi_complete_done
 import { gro_receive_skb } from '../../../../../net/core/gro.js';
 import { rec } from '../../../../../trace_hooks.js';
 import { crc32_le } from '../../../../../lib/crc32.js';
+import { memcpy } from '../../../../../lib/string.js';
 
 const F = 'drivers/net/ethernet/intel/e1000/e1000_main.c';
 
@@ -171,7 +171,8 @@ const e1000_copybreak = kfunc(F, function e1000_copybreak(a: E1000Adapter, data:
   if (length > a.copybreak) return null;
   const skb = e1000_alloc_rx_skb(a, length);
   if (!skb) return null;
-  skb_put_data(skb, data.buf.subarray(E1000_HEADROOM, E1000_HEADROOM + length));
+  const at = skb_put(skb, length);
+  memcpy(skb.head, at, data.buf, E1000_HEADROOM, length);
   return skb;
 });
 
@@ -366,8 +367,8 @@ export function e1000_hw_receive(a: E1000Adapter, frame: Uint8Array): boolean {
   }
   const room = a.rx_buffer_len - ETH_FCS_LEN;
   const len = Math.min(bytes.length, room);
-  buf.buf.set(bytes.subarray(0, len), E1000_HEADROOM);
-  const fcs = crc32_le(bytes.subarray(0, len));
+  buf.buf.set(len === bytes.length ? bytes : bytes.subarray(0, len), E1000_HEADROOM);
+  const fcs = crc32_le(bytes, 0, len);
   buf.buf[E1000_HEADROOM + len] = fcs & 0xff;
   buf.buf[E1000_HEADROOM + len + 1] = (fcs >>> 8) & 0xff;
   buf.buf[E1000_HEADROOM + len + 2] = (fcs >>> 16) & 0xff;
