@@ -168,6 +168,8 @@ export class SkbFclones {
  * again for the next skb allocated at that address, so never touch an skb after freeing it.
  */
 export class SkBuff {
+  /** Slot in the simulator's set of live skbs (net/core/skbuff.ts LiveSkbs); -1 when not live. */
+  liveIdx = -1;
   // list linkage (struct sk_buff_head queues)
   next: SkBuff | null = null;
   prev: SkBuff | null = null;

@@ -104,11 +104,53 @@ export const skbuff_fclone_cache = slab.kmem_cache_create('skbuff_fclone_cache',
 /** net_hotdata.skb_small_head_cache ("skbuff_small_head"): 640-byte heads. */
 export const skb_small_head_cache = slab.kmem_cache_create('skbuff_small_head', SKB_SMALL_HEAD_CACHE_SIZE);
 
-/** Every skb allocated and not yet freed (the leak check of the property tests). */
-const liveSkbs = new Set<SkBuff>();
+/**
+ * Every skb allocated and not yet freed (the leak check of the property tests): an array with
+ * each skb's slot in the skb (liveIdx), removal by swapping the last one in. Not a Set: a Set
+ * that goes from empty to a few entries and back for every frame keeps rehashing.
+ */
+export class LiveSkbs {
+  readonly list: SkBuff[] = [];
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  has(skb: SkBuff): boolean {
+    return skb.liveIdx >= 0 && this.list[skb.liveIdx] === skb;
+  }
+
+  add(skb: SkBuff): void {
+    if (this.has(skb)) return;
+    skb.liveIdx = this.list.length;
+    this.list.push(skb);
+  }
+
+  delete(skb: SkBuff): void {
+    const i = skb.liveIdx;
+    if (i < 0 || this.list[i] !== skb) return;
+    const last = this.list.pop()!;
+    if (last !== skb) {
+      this.list[i] = last;
+      last.liveIdx = i;
+    }
+    skb.liveIdx = -1;
+  }
+
+  clear(): void {
+    for (const skb of this.list) skb.liveIdx = -1;
+    this.list.length = 0;
+  }
+
+  [Symbol.iterator](): Iterator<SkBuff> {
+    return this.list[Symbol.iterator]();
+  }
+}
+
+const liveSkbs = new LiveSkbs();
 
 /** The skbs alive now: allocated (or cloned) and not freed. */
-export function skb_live(): ReadonlySet<SkBuff> {
+export function skb_live(): LiveSkbs {
   return liveSkbs;
 }
 
