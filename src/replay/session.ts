@@ -28,8 +28,10 @@ import { e1000_hw_receive, e1000_hw_irq_pending, e1000_intr } from '../kernel/dr
 import { handle_softirqs, raise_softirq_irqoff } from '../kernel/kernel/softirq.js';
 import { TIMER_SOFTIRQ } from '../kernel/include/net/net_namespace.js';
 import { packet_recvmsg } from '../kernel/net/packet/af_packet.js';
-import { slabReset } from '../kernel/mm/slab.js';
-import { skbuffReset } from '../kernel/net/core/skbuff.js';
+import { slab, slabReset } from '../kernel/mm/slab.js';
+import { skbuffReset, skb_live } from '../kernel/net/core/skbuff.js';
+import { udp_ehash_state, udp_prot } from '../kernel/net/ipv4/udp.js';
+import { captureGraph, restoreGraph, type GraphSnapshot, type GraphStats } from './checkpoint.js';
 
 export interface ReplyFrame {
   /** The input frame whose window the reply was sent in. */
@@ -48,6 +50,17 @@ export interface SessionOptions {
 
 /** The peer MAC used when a capture has no Ethernet header (raw IP, loopback, SLL without one). */
 export const SYNTH_PEER_MAC = Uint8Array.from([0x02, 0x00, 0x00, 0x00, 0x00, 0x01]);
+
+/** The simulated machine's state between two `push` calls (Session.checkpoint). */
+export interface SessionCheckpoint {
+  readonly session: Session;
+  /** Frames pushed when it was taken: the next `push` after a restore is of this frame index. */
+  readonly frameIndex: number;
+  readonly graph: GraphSnapshot;
+  readonly stats: GraphStats;
+  /** Time it took to take, in ms. */
+  readonly ms: number;
+}
 
 export class Session {
   readonly host: Host;
@@ -134,6 +147,35 @@ export class Session {
       }
       return this.recorder ? this.recorder.finish() : null;
     });
+  }
+
+  /**
+   * The whole simulated state, to come back to with `restore` (between `push` calls, not after
+   * `finish`). What it covers: this session's fields, the host (everything reachable from it:
+   * net, devices, rings, sockets, tables, timers, apps), the recorder with its open trace, and the
+   * kernel's module-level state (the slab allocator, the live-skb set, UDP's hash secret and
+   * proto). See src/replay/checkpoint.ts for how, and what it cannot see.
+   */
+  checkpoint(): SessionCheckpoint {
+    const t0 = performance.now();
+    const open = this.recorder?.current ?? null;
+    const graph = captureGraph(this.stateRoots(), { detached: open ? [open] : [] });
+    return { session: this, frameIndex: this.currentIndex + 1, graph, stats: graph.stats, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Put the simulated machine back as it was at `cp` (taken by this session). The next `push`
+   * must be of the frame that followed it (`cp.frameIndex`); its result is the trace of the frame
+   * before, as if nothing had happened since. Traces returned since are not changed.
+   */
+  restore(cp: SessionCheckpoint): void {
+    if (cp.session !== this) throw new Error('Session.restore: a checkpoint of another session');
+    restoreGraph(cp.graph);
+  }
+
+  /** The roots of the state: this session, and the kernel's module-level state. */
+  private stateRoots(): object[] {
+    return [this, slab, skb_live(), udp_ehash_state, udp_prot(this.host.net)];
   }
 
   /** When the next woken application runs: its wake-up time, once the CPU is free. */
