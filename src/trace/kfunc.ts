@@ -44,8 +44,37 @@ export function currentCallSink(): CallSink | null {
 
 type WrapperFactory = (fn: unknown, info: KfuncInfo, st: typeof state) => unknown;
 
-function makeWrapper(id: number, name: string): WrapperFactory {
-  const args = 'a, b, c, d, e, g, h, i, j, k, l, m';
+const ARG_NAMES = ['a', 'b', 'c', 'd', 'e', 'g', 'h', 'i', 'j', 'k', 'l', 'm'];
+
+/**
+ * How many parameters a function declares, defaulted ones included (Function#length stops at the
+ * first default): counted from its source text, commas at the top level of the parameter list.
+ * Returns MAX_ARITY when the list cannot be read simply (a rest parameter, a string in a default).
+ */
+export function declaredArity(fn: (...args: never[]) => unknown): number {
+  const src = Function.prototype.toString.call(fn);
+  const open = src.indexOf('(');
+  if (open < 0) return MAX_ARITY;
+  let depth = 0;
+  let count = 0;
+  let any = false;
+  for (let i = open + 1; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '"' || c === "'" || c === '`' || (c === '.' && src.startsWith('...', i))) return MAX_ARITY;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return any ? count + 1 : 0;
+      depth--;
+    } else if (c === ',' && depth === 0) count++;
+    else if (c === '/' && (src[i + 1] === '/' || src[i + 1] === '*')) return MAX_ARITY;
+    if (!/\s/.test(c)) any = true;
+  }
+  return MAX_ARITY;
+}
+
+function makeWrapper(id: number, name: string, arity: number): WrapperFactory {
+  // Exactly the parameters the function declares: a call passes no padding of undefined values.
+  const args = ARG_NAMES.slice(0, Math.max(0, Math.min(arity, MAX_ARITY))).join(', ');
   const src = `"use strict"; // kfunc ${id}
 return function ${name}__kfunc(${args}) {
   const s = st.sink;
@@ -90,7 +119,7 @@ export function kfunc<F extends (...args: any[]) => any>(file: string, fn: F, op
   // Each wrapper is compiled from its own source text (the id makes it unique), so V8 gives every
   // kfunc its own feedback: the call to `fn` and to the sink stay monomorphic and can be inlined.
   // One closure literal shared by all kfuncs would see ~300 targets and call each one generically.
-  const wrapped = makeWrapper(info.id, /^[A-Za-z_$][\w$]*$/.test(name) ? name : 'kfunc')(fn, info, state);
+  const wrapped = makeWrapper(info.id, /^[A-Za-z_$][\w$]*$/.test(name) ? name : 'kfunc', declaredArity(fn))(fn, info, state);
   Object.defineProperty(wrapped, 'name', { value: name });
   Object.defineProperty(wrapped, KFUNC, { value: info });
   return wrapped as unknown as F;

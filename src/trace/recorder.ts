@@ -51,7 +51,7 @@ export class Recorder implements CallSink {
   private callCounts: Float64Array = new Float64Array(0);
   private counting = false;
   private readonly aggDrops = new Map<string, number>();
-  private readonly aggCounters = new Map<string, number>();
+  private readonly aggCounters = new Map<string, { n: number }>();
   private aggFrames = 0;
   private aggAllocs = 0;
   private aggFrees = 0;
@@ -99,8 +99,10 @@ export class Recorder implements CallSink {
     if (depth >= this.stackAt.length) this.growStack();
     const t = this.cur;
     if (t !== null) {
-      this.stackAt[depth] = t.path.length;
-      const byDepth = (this.nodes[info.id] ??= []);
+      const path = t.path;
+      this.stackAt[depth] = path.length;
+      let byDepth = this.nodes[info.id];
+      if (byDepth === undefined) byDepth = this.nodes[info.id] = [];
       let node = byDepth[depth];
       if (node === undefined) {
         node = { fn: info.name, depth, file: info.file, inline: info.inline };
@@ -110,7 +112,7 @@ export class Recorder implements CallSink {
         Object.freeze(node);
         byDepth[depth] = node;
       }
-      t.path.push(node);
+      path.push(node);
     } else {
       this.stackAt[depth] = -1;
     }
@@ -191,7 +193,10 @@ export class Recorder implements CallSink {
   count(counter: string, n = 1): void {
     const t = this.cur;
     if (t !== null) t.counters[counter] = (t.counters[counter] ?? 0) + n;
-    this.aggCounters.set(counter, (this.aggCounters.get(counter) ?? 0) + n);
+    // One lookup: the running total lives in a box the map holds.
+    const box = this.aggCounters.get(counter);
+    if (box !== undefined) box.n += n;
+    else this.aggCounters.set(counter, { n });
   }
 
   reply(data: Uint8Array, dev: string, tsNs: bigint): void {
@@ -224,7 +229,7 @@ export class Recorder implements CallSink {
       frames: this.aggFrames,
       calls,
       drops: Object.fromEntries(this.aggDrops),
-      counters: Object.fromEntries(this.aggCounters),
+      counters: Object.fromEntries(Array.from(this.aggCounters, ([k, v]) => [k, v.n])),
       allocs: this.aggAllocs,
       frees: this.aggFrees,
       replies: this.aggReplies,
