@@ -19,6 +19,7 @@
  */
 import type { CapturedFrame } from '../capture/types.js';
 import { decodeLink } from '../wire/link.js';
+import { isVlanTpid } from '../wire/vlan.js';
 import { Recorder, type RecordMode } from '../trace/recorder.js';
 import { setCallSink } from '../trace/kfunc.js';
 import type { FrameInfo, PacketTrace } from '../trace/model.js';
@@ -198,6 +199,9 @@ export class Session {
   private classify(f: CapturedFrame): { info: FrameInfo; frame: Uint8Array | null } {
     // Only a full trace shows the timestamp: no BigInt-to-string per frame for --stats.
     const info: FrameInfo = { index: f.index, tsNs: this.fullTrace ? f.tsNs.toString() : '', len: f.origLen, caplen: f.data.length, linkType: f.linkType, role: 'rx' };
+    // The common case, an untagged Ethernet frame with a whole header: nothing to decode (what
+    // decodeLink would report for it: supported, no error).
+    if (f.linkType === 1 && f.data.length >= 14 && !isVlanTpid((f.data[12]! << 8) | f.data[13]!)) return this.classifyEthernet(f, info);
     const link = decodeLink(f.linkType, f.data);
     if (!link.supported) {
       info.role = 'skipped';
@@ -216,12 +220,7 @@ export class Session {
         info.note = `runt frame of ${f.data.length} bytes: a NIC discards frames shorter than an Ethernet header`;
         return { info, frame: null };
       }
-      if (sameMac(f.data, 6, mac)) {
-        info.role = 'observed';
-        return { info, frame: null };
-      }
-      if (f.data.length < f.origLen) info.note = `captured ${f.data.length} of ${f.origLen} bytes (snaplen): simulated with the captured bytes`;
-      return { info, frame: f.data };
+      return this.classifyEthernet(f, info);
     }
     // Not Ethernet: give the frame the Ethernet header it would have had on the host's NIC.
     if (link.ethertype === null) {
@@ -243,6 +242,16 @@ export class Session {
     frame.set(payload, 14);
     info.note = `${link.linkName} frame given an Ethernet header (to ${fmtMac(dst)})`;
     return { info, frame };
+  }
+
+  /** An Ethernet frame of at least a header: observed when the host sent it, else received. */
+  private classifyEthernet(f: CapturedFrame, info: FrameInfo): { info: FrameInfo; frame: Uint8Array | null } {
+    if (sameMac(f.data, 6, this.host.mac)) {
+      info.role = 'observed';
+      return { info, frame: null };
+    }
+    if (f.data.length < f.origLen) info.note = `captured ${f.data.length} of ${f.origLen} bytes (snaplen): simulated with the captured bytes`;
+    return { info, frame: f.data };
   }
 
   /** Move virtual time to `t`, running timers and deferred CPU work due before it. */
