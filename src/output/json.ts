@@ -225,34 +225,12 @@ export class ByteSink {
   /** A JSON string literal of `s`, as q(s) gives it (non-ASCII \u-escaped), without building it. */
   str(s: string): void {
     const n = s.length;
-    if (this.off + n + 2 > this.buf.length) this.room(n * 6 + 2);
+    // Room for the worst case (every character a 6-byte \u escape), so the loop never flushes.
+    if (this.off + 6 * n + 2 > this.buf.length) this.room(6 * n + 2);
     const buf = this.buf;
     let o = this.off;
     buf[o++] = 34;
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x20 && c < 0x80 && c !== 34 && c !== 92) {
-        buf[o++] = c;
-        continue;
-      }
-      // Escapes take up to 6 bytes: make sure they fit (the string's rest is at most n - i bytes).
-      if (o + 6 + (n - i) > buf.length) {
-        this.off = o;
-        this.room(6 * (n - i) + 1);
-        this.strTail(s, i);
-        return;
-      }
-      o = escapeChar(buf, o, c);
-    }
-    buf[o++] = 34;
-    this.off = o;
-  }
-
-  /** The rest of str() after a flush: room for the worst case is there. */
-  private strTail(s: string, from: number): void {
-    const buf = this.buf;
-    let o = this.off;
-    for (let i = from; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x20 && c < 0x80 && c !== 34 && c !== 92) buf[o++] = c;
       else o = escapeChar(buf, o, c);
