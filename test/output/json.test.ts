@@ -77,6 +77,7 @@ describe('serializeTrace', () => {
         const out = Buffer.concat(chunks).toString('latin1');
         expect(out).toMatch(/^[\x20-\x7e]*$/);
         expect(JSON.parse(out)).toBe(text);
+        // eslint-disable-next-line no-control-regex
         const expected = JSON.stringify(text).replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
         expect(out).toBe(expected);
       }),
