@@ -81,12 +81,6 @@ export interface CaptureOptions {
   audit?: GraphAudit;
 }
 
-/** One contiguous byte range of a buffer, copied at `pos` into the snapshot's byte block. */
-interface ByteRange {
-  view: Uint8Array;
-  pos: number;
-}
-
 export interface GraphSnapshot {
   readonly stats: GraphStats;
   /** Internals (opaque to callers). */
@@ -94,16 +88,23 @@ export interface GraphSnapshot {
   readonly kinds: Uint8Array;
   /** Own keys of K_OBJECT records (shared between records with the same key list); null if none. */
   readonly keys: readonly (readonly PropertyKey[] | null)[];
-  /** Per record: property values / elements / flat Map entries / Set values / [time] / null. */
-  readonly vals: readonly (readonly unknown[] | null)[];
-  readonly ranges: readonly ByteRange[];
+  /**
+   * Every record's values, one after the other (property values / elements / Map keys and values
+   * / Set values / the time): record r's are vals[start[r]] up to vals[start[r + 1]]. One flat
+   * array instead of one per record: half the heap.
+   */
+  readonly vals: readonly unknown[];
+  readonly start: Uint32Array;
+  /** Byte ranges: range i is bytes [lo, lo + len) of rangeBuf[i], copied at block[pos]; rangeAt holds (lo, len, pos) triples. */
+  readonly rangeBuf: readonly ArrayBufferLike[];
+  readonly rangeAt: Float64Array;
   readonly block: Uint8Array;
   /** Records copied by value (restored into new objects); empty when no detached roots. */
   readonly detached: ReadonlySet<number>;
   /** Records holding a reference to a detached object (their values are redirected on restore). */
   readonly refersDetached: ReadonlySet<number>;
-  /** Arrays with holes (an empty slot is not an undefined element: forEach and `in` tell). */
-  readonly holeyArrays: ReadonlySet<number>;
+  /** Arrays with holes (an empty slot is not an undefined element: forEach and `in` tell): their copy. */
+  readonly holeyArrays: ReadonlyMap<number, readonly unknown[]>;
   /** For detached typed-array and buffer records: their bytes (a fresh copy on each restore). */
   readonly detachedBytes: ReadonlyMap<number, Uint8Array>;
 }
@@ -144,17 +145,15 @@ export function captureGraph(roots: readonly unknown[], opts: CaptureOptions = {
   const objs: object[] = [];
   const kindList: number[] = [];
   const keys: (readonly PropertyKey[] | null)[] = [];
-  const vals: (unknown[] | null)[] = [];
+  const vals: unknown[] = [];
+  const starts: number[] = [];
   const detached = new Set<number>();
   const refersDetached = new Set<number>();
-  const holeyArrays = new Set<number>();
+  const holeyArrays = new Map<number, unknown[]>();
   const detachedBytes = new Map<number, Uint8Array>();
   /** Byte ranges seen, per buffer: flat [lo, hi, lo, hi ...]. */
   const bufRanges = new Map<ArrayBufferLike, number[]>();
-  const lastKeys = new Map<object | null, readonly PropertyKey[]>();
   let frozen = 0;
-  let slots = 0;
-  let keyListBytes = 0;
   const stack: object[] = [];
   let inDetached = false;
 
@@ -192,85 +191,61 @@ export function captureGraph(roots: readonly unknown[], opts: CaptureOptions = {
     index.set(o, r);
     objs.push(o);
     kindList.push(kind);
+    starts.push(vals.length);
     if (inDetached) detached.add(r);
     let refers = false;
     switch (kind) {
       case K_OBJECT: {
         const ks0 = Reflect.ownKeys(o);
-        let ks: readonly PropertyKey[] | null = null;
-        if (ks0.length) {
-          // Share the key list with the previous object of the same prototype when equal.
-          const proto = Object.getPrototypeOf(o) as object | null;
-          const prev = lastKeys.get(proto);
-          if (prev !== undefined && prev.length === ks0.length && sameKeys(prev, ks0)) ks = prev;
-          else {
-            ks = ks0;
-            lastKeys.set(proto, ks0);
-            keyListBytes += 16 + 8 * ks0.length;
-          }
-        }
+        const ks = ks0.length ? internKeys(ks0) : null;
         keys.push(ks);
-        if (ks === null) {
-          vals.push(null);
-          break;
-        }
+        if (ks === null) break;
         const n = ks.length;
-        const vs = new Array<unknown>(n);
         const src = o as Record<PropertyKey, unknown>;
         for (let i = 0; i < n; i++) {
           const v = src[ks[i]!];
-          vs[i] = v;
+          vals.push(v);
           if (see(v)) refers = true;
         }
         if (audit) auditProps(o, ks, audit);
-        slots += n;
-        vals.push(vs);
         break;
       }
       case K_ARRAY: {
         keys.push(null);
         const a = o as unknown[];
-        const vs = a.slice(); // keeps holes
+        const n = a.length;
         let holey = false;
-        for (let i = 0; i < vs.length; i++) {
-          const v = vs[i];
+        for (let i = 0; i < n; i++) {
+          const v = a[i];
+          vals.push(v);
           if (v === undefined) {
-            if (!(i in vs)) holey = true;
+            if (!(i in a)) holey = true;
           } else if (see(v)) refers = true;
         }
-        if (holey) holeyArrays.add(r);
+        if (holey) holeyArrays.set(r, a.slice()); // slice keeps holes
         if (audit && Reflect.ownKeys(a).some((k) => k !== 'length' && (typeof k !== 'string' || String(Number(k) >>> 0) !== k))) audit.arraysWithProperties++;
-        slots += vs.length;
-        vals.push(vs);
         break;
       }
       case K_MAP: {
         keys.push(null);
-        const m = o as Map<unknown, unknown>;
-        const vs = new Array<unknown>(m.size * 2);
-        let i = 0;
-        for (const [k, v] of m) {
-          vs[i++] = k;
-          vs[i++] = v;
+        for (const [k, v] of o as Map<unknown, unknown>) {
+          vals.push(k, v);
           if (see(k)) refers = true;
           if (see(v)) refers = true;
         }
-        slots += vs.length;
-        vals.push(vs);
         break;
       }
       case K_SET: {
         keys.push(null);
-        const vs = Array.from(o as Set<unknown>);
-        for (let i = 0; i < vs.length; i++) if (see(vs[i])) refers = true;
-        slots += vs.length;
-        vals.push(vs);
+        for (const v of o as Set<unknown>) {
+          vals.push(v);
+          if (see(v)) refers = true;
+        }
         break;
       }
       case K_VIEW:
       case K_BUFFER: {
         keys.push(null);
-        vals.push(null);
         const isBuf = kind === K_BUFFER;
         const buffer = isBuf ? (o as ArrayBufferLike) : (o as ArrayBufferView).buffer;
         const lo = isBuf ? 0 : (o as ArrayBufferView).byteOffset;
@@ -288,7 +263,7 @@ export function captureGraph(roots: readonly unknown[], opts: CaptureOptions = {
       }
       case K_DATE:
         keys.push(null);
-        vals.push([(o as Date).getTime()]);
+        vals.push((o as Date).getTime());
         break;
     }
     if (refers) refersDetached.add(r);
@@ -314,12 +289,17 @@ export function captureGraph(roots: readonly unknown[], opts: CaptureOptions = {
   for (const r of detached) refersDetached.add(r);
 
   // Bytes: merge each buffer's ranges, then copy them all into one block.
-  const ranges: ByteRange[] = [];
+  const rangeBuf: ArrayBufferLike[] = [];
+  const at: number[] = [];
   let total = 0;
+  const add = (buffer: ArrayBufferLike, lo: number, hi: number): void => {
+    rangeBuf.push(buffer);
+    at.push(lo, hi - lo, total);
+    total += hi - lo;
+  };
   for (const [buffer, l] of bufRanges) {
     if (l.length === 2) {
-      ranges.push({ view: new Uint8Array(buffer, l[0]!, l[1]! - l[0]!), pos: total });
-      total += l[1]! - l[0]!;
+      add(buffer, l[0]!, l[1]!);
       continue;
     }
     const pairs: [number, number][] = [];
@@ -332,27 +312,71 @@ export function captureGraph(roots: readonly unknown[], opts: CaptureOptions = {
         if (p[1] > hi) hi = p[1];
         continue;
       }
-      ranges.push({ view: new Uint8Array(buffer, lo, hi - lo), pos: total });
-      total += hi - lo;
+      add(buffer, lo, hi);
       if (p !== undefined) [lo, hi] = p;
     }
   }
+  const rangeAt = Float64Array.from(at);
   const block = new Uint8Array(total);
-  for (const r of ranges) block.set(r.view, r.pos);
+  for (let i = 0; i < rangeBuf.length; i++) block.set(new Uint8Array(rangeBuf[i]!, rangeAt[3 * i]!, rangeAt[3 * i + 1]!), rangeAt[3 * i + 2]!);
   let detachedByteCount = 0;
   for (const b of detachedBytes.values()) detachedByteCount += b.length;
 
   const bytes = total + detachedByteCount;
+  starts.push(vals.length);
+  const slots = vals.length;
   const stats: GraphStats = {
     objects: objs.length,
     frozen,
     slots,
     bytes,
-    // objs/kinds/keys/vals entries, one values array per record, 8 bytes a slot, key lists,
-    // 40 bytes a byte range, the bytes.
-    retainedBytes: objs.length * (8 + 1 + 8 + 8 + 16) + slots * 8 + keyListBytes + ranges.length * 40 + bytes,
+    // Per record: its entries in objs, kinds, keys, start (21 bytes); 8 bytes a value; 32 bytes
+    // a byte range; the bytes. (Key lists are shared by all snapshots.)
+    retainedBytes: objs.length * 21 + slots * 8 + rangeBuf.length * 32 + bytes,
   };
-  return { stats, objs, kinds: Uint8Array.from(kindList), keys, vals, ranges, block, detached, refersDetached, detachedBytes, holeyArrays };
+  // Exact-size copies of the lists (a grown array keeps up to half again as much room).
+  return {
+    stats,
+    objs: objs.slice(),
+    kinds: Uint8Array.from(kindList),
+    keys: keys.slice(),
+    vals: vals.slice(),
+    start: Uint32Array.from(starts),
+    rangeBuf: rangeBuf.slice(),
+    rangeAt,
+    block,
+    detached,
+    refersDetached,
+    detachedBytes,
+    holeyArrays,
+  };
+}
+
+/**
+ * Key lists, shared by every record and every snapshot with the same keys in the same order (there
+ * are few: one per shape of object), by first key. Bounded: dictionaries with ever new keys only
+ * make it start over.
+ */
+const keyLists = new Map<PropertyKey, (readonly PropertyKey[])[]>();
+let keyListCount = 0;
+const MAX_KEY_LISTS = 8192;
+
+function internKeys(ks: PropertyKey[]): readonly PropertyKey[] {
+  const first = ks[0]!;
+  let l = keyLists.get(first);
+  if (l === undefined) {
+    if (keyListCount >= MAX_KEY_LISTS) {
+      keyLists.clear();
+      keyListCount = 0;
+    }
+    keyLists.set(first, (l = []));
+  }
+  for (const c of l) if (c.length === ks.length && sameKeys(c, ks)) return c;
+  if (l.length < 64) {
+    l.push(ks);
+    keyListCount++;
+  }
+  return ks;
 }
 
 function sameKeys(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
@@ -372,59 +396,69 @@ function auditProps(o: object, ks: readonly PropertyKey[], audit: GraphAudit): v
  * number of times for the same snapshot; the snapshot itself is not changed.
  */
 export function restoreGraph(snap: GraphSnapshot): void {
-  const { objs, kinds, keys, vals, detached, refersDetached } = snap;
+  const { objs, kinds, keys, vals, start, detached, refersDetached } = snap;
   // Fresh copies of the detached objects first, so references to them can be redirected.
   let fresh: Map<object, object> | null = null;
   if (detached.size) {
     fresh = new Map();
     for (const r of detached) fresh.set(objs[r]!, makeEmpty(objs[r]!, kinds[r]!, snap.detachedBytes.get(r)));
   }
-  const redirect = (v: unknown): unknown => (typeof v === 'object' && v !== null ? (fresh!.get(v) ?? v) : v);
   for (let r = 0; r < objs.length; r++) {
     const kind = kinds[r]!;
     const target = fresh !== null && detached.has(r) ? fresh.get(objs[r]!)! : objs[r]!;
-    let vs = vals[r];
-    if (vs !== null && vs !== undefined && fresh !== null && refersDetached.has(r)) vs = vs.map(redirect);
+    let vs: readonly unknown[] = vals;
+    let from = start[r]!;
+    let to = start[r + 1]!;
+    if (fresh !== null && refersDetached.has(r)) {
+      // This record's values, with references to detached objects redirected to their copies.
+      const f = fresh;
+      vs = vals.slice(from, to).map((v) => (typeof v === 'object' && v !== null ? (f.get(v) ?? v) : v));
+      from = 0;
+      to = vs.length;
+    }
     switch (kind) {
       case K_OBJECT:
-        restoreProps(target as Record<PropertyKey, unknown>, keys[r] ?? EMPTY_KEYS, vs ?? EMPTY_KEYS);
+        restoreProps(target as Record<PropertyKey, unknown>, keys[r] ?? EMPTY_KEYS, vs, from);
         break;
       case K_ARRAY: {
         const a = target as unknown[];
-        const src = vs!;
-        const n = src.length;
-        if (snap.holeyArrays.has(r)) {
+        const n = to - from;
+        const holey = snap.holeyArrays.get(r);
+        if (holey !== undefined) {
           a.length = 0;
           a.length = n;
-          for (let i = 0; i < n; i++) if (i in src) a[i] = src[i];
+          for (let i = 0; i < n; i++) if (i in holey) a[i] = vs[from + i];
         } else {
           a.length = n;
-          for (let i = 0; i < n; i++) a[i] = src[i];
+          for (let i = 0; i < n; i++) a[i] = vs[from + i];
         }
         break;
       }
       case K_MAP: {
         const m = target as Map<unknown, unknown>;
-        const src = vs!;
         m.clear();
-        for (let i = 0; i < src.length; i += 2) m.set(src[i], src[i + 1]);
+        for (let i = from; i < to; i += 2) m.set(vs[i], vs[i + 1]);
         break;
       }
       case K_SET: {
-        const s = target as Set<unknown>;
-        const src = vs!;
-        s.clear();
-        for (let i = 0; i < src.length; i++) s.add(src[i]);
+        const set = target as Set<unknown>;
+        set.clear();
+        for (let i = from; i < to; i++) set.add(vs[i]);
         break;
       }
       case K_DATE:
-        (target as Date).setTime(vs![0] as number);
+        (target as Date).setTime(vs[from] as number);
         break;
       // K_VIEW, K_BUFFER: the bytes, below.
     }
   }
-  const block = snap.block;
-  for (const r of snap.ranges) r.view.set(block.subarray(r.pos, r.pos + r.view.length));
+  const { block, rangeBuf, rangeAt } = snap;
+  for (let i = 0; i < rangeBuf.length; i++) {
+    const lo = rangeAt[3 * i]!;
+    const len = rangeAt[3 * i + 1]!;
+    const pos = rangeAt[3 * i + 2]!;
+    new Uint8Array(rangeBuf[i]!, lo, len).set(block.subarray(pos, pos + len));
+  }
 }
 
 const EMPTY_KEYS: readonly never[] = [];
@@ -454,8 +488,8 @@ function makeEmpty(o: object, kind: number, bytes: Uint8Array | undefined): obje
   }
 }
 
-/** Set `o`'s own properties to `ks`/`vs`, in that order, deleting any others. */
-function restoreProps(o: Record<PropertyKey, unknown>, ks: readonly PropertyKey[], vs: readonly unknown[]): void {
+/** Set `o`'s own properties to `ks` / `vs[at ...]`, in that order, deleting any others. */
+function restoreProps(o: Record<PropertyKey, unknown>, ks: readonly PropertyKey[], vs: readonly unknown[], at: number): void {
   const cur = Reflect.ownKeys(o);
   const n = ks.length;
   let prefix = cur.length >= n;
@@ -470,7 +504,7 @@ function restoreProps(o: Record<PropertyKey, unknown>, ks: readonly PropertyKey[
   if (prefix) {
     // Same keys in the same order, perhaps with new ones after them: drop those.
     for (let i = n; i < cur.length; i++) delete o[cur[i]!];
-    for (let i = 0; i < n; i++) o[ks[i]!] = vs[i];
+    for (let i = 0; i < n; i++) o[ks[i]!] = vs[at + i];
     return;
   }
   // Keys deleted or reordered since: rebuild, so the key order is the saved one. Properties that
@@ -484,8 +518,8 @@ function restoreProps(o: Record<PropertyKey, unknown>, ks: readonly PropertyKey[
   for (let i = 0; i < n; i++) {
     const k = ks[i]!;
     const d = attrs.get(k);
-    if (d === undefined) o[k] = vs[i];
+    if (d === undefined) o[k] = vs[at + i];
     else if (d.get || d.set) Object.defineProperty(o, k, d);
-    else if (d.configurable || d.writable) Object.defineProperty(o, k, { value: vs[i], enumerable: d.enumerable, writable: d.writable, configurable: d.configurable });
+    else if (d.configurable || d.writable) Object.defineProperty(o, k, { value: vs[at + i], enumerable: d.enumerable, writable: d.writable, configurable: d.configurable });
   }
 }
