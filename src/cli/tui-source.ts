@@ -18,17 +18,34 @@
  *   block that was dropped is recomputed by summarising again from frame 0 (summaries only, no
  *   simulation: about 3 µs a frame).
  * - Traces: one Session simulates frames in order, ahead of the selected frame (`simAhead` frames),
- *   in time slices so the UI stays responsive. Traces go to an LRU of `traceCache` entries; fates
- *   and statistics are kept for every frame (compact). Jumping backwards past the cache re-runs
- *   the simulation FROM THE START: there are NO kernel-state checkpoints yet, because the
- *   simulated kernel is a deep object graph plus module-level allocator state (kernel/mm/slab.ts)
- *   that cannot be snapshotted today. That is the one place where "go to packet N" costs O(N).
+ *   in time slices so the UI stays responsive. Traces near the selected frame go to an LRU of at
+ *   most `traceCache` entries and `traceCacheBytes` bytes (estimated; a trace of the benchmark's
+ *   mixed capture holds about 4.5 KB of heap); fates and statistics are kept for every frame
+ *   (compact, in the index), and counted once however often a frame is simulated again.
+ * - Checkpoints: while it simulates, the source takes a kernel-state checkpoint of the Session
+ *   (src/replay/checkpoint.ts: every object of the simulated machine, copied shallowly and
+ *   restored in place) just before the push of every `checkpointEvery`th frame (20,000 at first;
+ *   one costs a few ms, about 1 MB, under 2% of simulating those frames). At most `checkpoints`
+ *   (32) are kept: when there would be more, every other one goes and the spacing doubles, so
+ *   their memory stays bounded for any capture (the spacing grows instead: a 1,000,000-frame
+ *   capture ends with 25 checkpoints 40,000 frames apart). A trace wanted behind the simulation
+ *   and no longer cached restores the nearest checkpoint at or before its window (the push of
+ *   frame N returns the trace of frame N-1, whose window it closes) and simulates forward from
+ *   there: going back to packet N costs at most one checkpoint spacing of simulation, not N.
+ *   Going forward simulates forward; only a jump far ahead of the session (after a jump back)
+ *   restores the checkpoint of the earlier run nearest before the wanted frame, instead of
+ *   simulating again what was simulated before. Writing the replies (every reply from the start)
+ *   restores the first checkpoint. For standard input, a checkpoint before the frames whose bytes were
+ *   released is of no use: the frames in between are skipped (as before).
+ * - Memory that does not grow with the capture: row blocks, traces, checkpoints, kept stream bytes
+ *   (each capped as above), the statistics (downsampled), the gauges of frames whose traces are
+ *   still open (a few). What grows is the index (about 30 bytes a frame).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { CaptureParser, CaptureError, openCaptureFile, createCaptureWriter, formatForPath, type CapturedFrame, type CaptureWriter } from '../capture/index.js';
 import { createSummaryContext, formatRelativeTime, summarizeFrame, type SummaryContext } from '../output/summary.js';
-import { Session } from '../replay/session.js';
+import { Session, type SessionCheckpoint } from '../replay/session.js';
 import { inferHost } from '../replay/infer.js';
 import type { HostProfile } from '../replay/profile.js';
 import type { PacketTrace } from '../trace/model.js';
@@ -42,12 +59,18 @@ import { loadProfile, type RunOptions } from './run.js';
 export const DEFAULT_SIZES: Readonly<Sizes> = {
   /** Rows are computed and kept in blocks of this many frames ... */
   rowBlock: 4096,
-  /** ... and this many blocks are kept, those nearest the selected frame (131,072 rows). */
-  rowBlocksKept: 32,
-  /** PacketTraces kept (LRU). */
-  traceCache: 2048,
+  /** ... and this many blocks are kept, those nearest the selected frame (32,768 rows, ~5 MB). */
+  rowBlocksKept: 8,
+  /** PacketTraces kept (LRU), those within half this many frames of the selected one ... */
+  traceCache: 1024,
+  /** ... and at most this many bytes of them (estimated by traceBytes). */
+  traceCacheBytes: 6 * 1024 * 1024,
   /** Frames simulated ahead of the selected one. */
   simAhead: 512,
+  /** Frames between two kernel-state checkpoints, at first (it doubles as they are thinned out) ... */
+  checkpointEvery: 20_000,
+  /** ... and how many checkpoints are kept at most. */
+  checkpoints: 32,
   /** Bytes of stream frames kept for re-simulation and the hex pane. */
   streamKeepBytes: 256 * 1024 * 1024,
 };
@@ -90,8 +113,32 @@ export interface Sizes {
   rowBlock: number;
   rowBlocksKept: number;
   traceCache: number;
+  traceCacheBytes: number;
   simAhead: number;
+  checkpointEvery: number;
+  checkpoints: number;
   streamKeepBytes: number;
+}
+
+/** A kernel-state checkpoint, taken just before the push of frame `frame`. */
+interface Checkpoint {
+  frame: number;
+  cp: SessionCheckpoint;
+}
+
+/**
+ * Heap held by a PacketTrace, roughly (64-bit V8: a record is a header plus 8 bytes a field; the
+ * strings of names and addresses are shared). Calibrated on the mixed benchmark capture, where it
+ * is within 10% of the measured ~4.5 KB a trace.
+ */
+export function traceBytes(t: PacketTrace): number {
+  let b = 800 + 8 * t.path.length + 280 * t.skbOps.length + 96 * t.allocs.length + 80 * (t.frees.length + t.slabFrees.length + t.drops.length);
+  for (const r of t.replies) b += 140 + r.data.length;
+  for (const n of t.notes) b += 48 + n.length;
+  for (const _ in t.counters) b += 48;
+  if (t.sockEvents) b += 104 * t.sockEvents.length;
+  if (t.sockets) b += 240 * t.sockets.length;
+  return b;
 }
 
 type Waiter = { index: number; resolve: (t: PacketTrace | undefined) => void };
@@ -143,7 +190,15 @@ export class CaptureTraceSource implements TraceSource {
   private finished = false;
   private simHigh = 0;
   private readonly traces = new Map<number, PacketTrace>();
+  private tracesBytes = 0;
+  /** Gauges read after the push of a frame, until its trace closes (a few at a time). */
   private readonly gauges = new Map<number, Gauges>();
+  /** Kernel-state checkpoints of `session`, by frame, ascending (see the header). */
+  private checkpoints: Checkpoint[] = [];
+  private checkpointEvery: number;
+  /** Where the simulation last resumed from a checkpoint (for the status line), or -1. */
+  private resumedAt = -1;
+  private restores = 0;
   private readonly waiters: Waiter[] = [];
   private wantEverything = 0;
   private pumping = false;
@@ -156,6 +211,7 @@ export class CaptureTraceSource implements TraceSource {
   constructor(opts: SourceOptions) {
     this.name = opts.name;
     this.sz = { ...DEFAULT_SIZES, ...opts.sizes };
+    this.checkpointEvery = this.sz.checkpointEvery;
     this.path = opts.path;
     this.limit = opts.limit;
     this.drainNs = opts.drainNs;
@@ -284,7 +340,7 @@ export class CaptureTraceSource implements TraceSource {
     this.writing = true;
     try {
       // Every reply, in order, means one pass over the whole capture from the start.
-      this.restart();
+      this.rewind(0);
       this.replySink = (r) => {
         count++;
         const w = writer.write({ tsNs: r.tsNs, data: r.data, direction: 'out' });
@@ -487,7 +543,12 @@ export class CaptureTraceSource implements TraceSource {
 
   private makeRow(f: CapturedFrame, ctx: SummaryContext): FrameRow {
     const s = summarizeFrame(f, ctx);
-    return { no: f.index + 1, time: formatRelativeTime(f.tsNs - (this.firstTs ?? f.tsNs), 6), src: s.src, dst: s.dst, protocol: s.protocol, length: f.origLen, info: s.info };
+    const time = formatRelativeTime(f.tsNs - (this.firstTs ?? f.tsNs), 6);
+    // Built by concatenation, these are trees of string pieces: reading a character makes V8
+    // flatten them, which halves what a kept row costs (~330 -> ~150 bytes).
+    time.charCodeAt(0);
+    s.info.charCodeAt(0);
+    return { no: f.index + 1, time, src: s.src, dst: s.dst, protocol: s.protocol, length: f.origLen, info: s.info };
   }
 
   /** Whether row block `b` would be kept now (near the focus, or room to spare). */
@@ -551,10 +612,90 @@ export class CaptureTraceSource implements TraceSource {
     return t;
   }
 
+  /** Start over with a new Session (its checkpoints go with the old one). */
   private restart(): void {
     this.session = null;
     this.next = 0;
     this.finished = false;
+    this.checkpoints = [];
+    this.checkpointEvery = this.sz.checkpointEvery;
+    this.gauges.clear();
+    this.resumedAt = -1;
+  }
+
+  /** The latest checkpoint at or before the push of frame `to`. */
+  private checkpointAtOrBefore(to: number): Checkpoint | undefined {
+    let best: Checkpoint | undefined;
+    for (const c of this.checkpoints) {
+      if (c.frame > to) break;
+      best = c;
+    }
+    return best;
+  }
+
+  /**
+   * Put the simulation back to just before the push of frame `to` or earlier: the latest
+   * checkpoint at or before it, or a new session from frame 0.
+   */
+  private rewind(to: number): void {
+    const best = this.checkpointAtOrBefore(to);
+    if (best === undefined || this.session === null) return this.restart();
+    this.resumeAt(best);
+  }
+
+  private resumeAt(c: Checkpoint): void {
+    this.session!.restore(c.cp);
+    this.next = c.frame;
+    this.finished = false;
+    // Gauges of frames pushed since: their traces will come again (statistics already have them).
+    this.gauges.clear();
+    this.resumedAt = c.frame;
+    this.restores++;
+  }
+
+  /**
+   * Before simulating: where should the session be? A trace wanted behind it (and not cached),
+   * when none is wanted ahead: back to the checkpoint before the earliest one's window. What is
+   * wanted next (a waiter, the selected frame, statistics) far ahead of it, past a checkpoint of
+   * an earlier run: on to that checkpoint (the frames in between were simulated before, their
+   * fates and statistics are in; simulating them again would only be slower).
+   */
+  private reposition(): void {
+    let ahead = Infinity;
+    let behind = Infinity;
+    for (const w of this.waiters) {
+      if (w.index >= this.next - 1) ahead = Math.min(ahead, w.index);
+      else if (!this.traces.has(w.index)) behind = Math.min(behind, w.index);
+    }
+    if (ahead === Infinity && behind !== Infinity) return this.rewind(behind + 1);
+    if (this.session === null) return;
+    let need = ahead;
+    if (this.focusAt > this.next) need = Math.min(need, this.focusAt);
+    if (this.wantEverything > 0) need = Math.min(need, this.statsUpTo);
+    if (need === Infinity) return;
+    const c = this.checkpointAtOrBefore(need + 1);
+    // Not for a step: only when it saves simulating more than a few look-aheads (2,048 frames).
+    if (c !== undefined && c.frame > this.next + 4 * this.sz.simAhead) this.resumeAt(c);
+  }
+
+  /** A checkpoint before the push of frame `i`, if it is one of the frames that get one. */
+  private maybeCheckpoint(s: Session, i: number): void {
+    if (i % this.checkpointEvery !== 0) return;
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (last !== undefined && last.frame >= i) return; // simulating again: it is there already
+    this.checkpoints.push({ frame: i, cp: s.checkpoint() });
+    if (this.checkpoints.length > this.sz.checkpoints) {
+      // Full: keep every other one (those on the doubled spacing; frame 0 always stays).
+      this.checkpointEvery *= 2;
+      this.checkpoints = this.checkpoints.filter((c) => c.frame % this.checkpointEvery === 0);
+    }
+  }
+
+  /** Checkpoints kept now, and their spacing (for tests and the benchmark). */
+  checkpointInfo(): { count: number; every: number; frames: number[]; bytes: number; restores: number; traces: number; traceBytes: number } {
+    let bytes = 0;
+    for (const c of this.checkpoints) bytes += c.cp.stats.retainedBytes;
+    return { count: this.checkpoints.length, every: this.checkpointEvery, frames: this.checkpoints.map((c) => c.frame), bytes, restores: this.restores, traces: this.traces.size, traceBytes: this.tracesBytes };
   }
 
   private ensureSession(): boolean {
@@ -589,9 +730,18 @@ export class CaptureTraceSource implements TraceSource {
     // (to a far packet, for statistics, for a search) is folded into fates and statistics and
     // dropped at once, so it never ages into the old heap.
     if (Math.abs(i - this.focusAt) <= this.sz.traceCache / 2) {
-      this.traces.delete(i);
+      const had = this.traces.get(i);
+      if (had !== undefined) {
+        this.traces.delete(i);
+        this.tracesBytes -= traceBytes(had);
+      }
       this.traces.set(i, t);
-      while (this.traces.size > this.sz.traceCache) this.traces.delete(this.traces.keys().next().value as number);
+      this.tracesBytes += traceBytes(t);
+      while (this.traces.size > 1 && (this.traces.size > this.sz.traceCache || this.tracesBytes > this.sz.traceCacheBytes)) {
+        const [old, ot] = this.traces.entries().next().value as [number, PacketTrace];
+        this.traces.delete(old);
+        this.tracesBytes -= traceBytes(ot);
+      }
     }
     const f = fateOf(t);
     this.fateKind.a[i] = FATE_KINDS.indexOf(f.kind);
@@ -634,8 +784,7 @@ export class CaptureTraceSource implements TraceSource {
     const start = Date.now();
     let progressed = false;
     try {
-      // Waiters for frames behind the simulation (and out of the cache) need a fresh start.
-      if (!this.writing && this.waiters.some((w) => w.index < this.next - 1 && !this.traces.has(w.index)) && !this.waiters.some((w) => w.index >= this.next - 1)) this.restart();
+      if (!this.writing) this.reposition();
       while (Date.now() - start < SLICE_MS) {
         const target = this.target();
         if (this.next >= this.n || this.next >= target) {
@@ -651,6 +800,7 @@ export class CaptureTraceSource implements TraceSource {
         const frames = this.readRange(this.next, Math.min(this.n, this.next + 64, target));
         for (const f of frames) {
           const s = this.session!;
+          this.maybeCheckpoint(s, f.index);
           const prev = s.push(f);
           this.gauges.set(f.index, this.gaugesOf(s));
           if (prev) this.keep(prev);
@@ -662,6 +812,8 @@ export class CaptureTraceSource implements TraceSource {
     } catch (e) {
       this.error = `simulation stopped: ${(e as Error).message}`;
       this.session = null;
+      this.checkpoints = [];
+      this.gauges.clear();
       this.finished = true;
       for (const w of this.waiters.splice(0)) w.resolve(undefined);
       this.pumping = false;
@@ -679,7 +831,9 @@ export class CaptureTraceSource implements TraceSource {
       }
     }
     const more = this.next < Math.min(this.n, this.target()) || (this.indexDone && !this.finished && this.target() > this.n - 1 && this.n > 0);
-    this.busy = more ? `simulating ${this.next}/${this.n}` : this.rowJob !== null ? this.busy : '';
+    const resumed = this.resumedAt >= 0 ? ` from the checkpoint at ${this.resumedAt + 1}` : '';
+    this.busy = more ? `simulating ${this.next}/${this.n}${resumed}` : this.rowJob !== null ? this.busy : '';
+    if (!more) this.resumedAt = -1;
     if (progressed) this.notify();
     if (more && (this.session || this.profile || this.indexDone || this.n >= INFER_FRAMES)) setImmediate(() => this.pumpSlice());
     else this.pumping = false;

@@ -139,7 +139,7 @@ describe('CaptureTraceSource over a file', () => {
     s.close();
   });
 
-  it('jumping back past the trace cache simulates again from the start, with the same result', async () => {
+  it('jumping back past the trace cache simulates again from the (first) checkpoint, with the same result', async () => {
     const s = source({ sizes: { traceCache: 3, simAhead: 2 } });
     expect(await s.load(50)).toEqual(straight[50]);
     expect(s.trace(5)).toBeUndefined();
@@ -212,6 +212,102 @@ describe('CaptureTraceSource over a file', () => {
     expect(s.count()).toBe(N - 1);
     expect(s.status().error).toMatch(/offset \d+/);
     expect(s.inputError()).toBeDefined();
+    s.close();
+  });
+});
+
+describe('CaptureTraceSource kernel checkpoints', () => {
+  it('jumps back resume from the nearest checkpoint at or before the window; forward never restores', async () => {
+    const s = source({ sizes: { traceCache: 3, simAhead: 2, checkpointEvery: 10 } });
+    expect(await s.load(N - 2)).toEqual(straight[N - 2]);
+    expect(s.checkpointInfo()).toMatchObject({ frames: [0, 10, 20, 30, 40, 50], restores: 0 });
+    // As the UI selects a packet: focus, then load. Each jump back is one restore; a step forward
+    // or a frame in the cache is none; a jump far ahead, past checkpoints, is one.
+    const steps: [number, number][] = [
+      [25, 1],
+      [29, 0],
+      [30, 0],
+      [9, 1],
+      [0, 1],
+      [10, 0],
+      [11, 0],
+      [14, 0],
+      [55, 1], // far ahead, past checkpoints of the first run: on to the one at 50
+      [41, 1],
+      [N - 1, 0],
+    ];
+    for (const [i, restores] of steps) {
+      const before = s.checkpointInfo().restores;
+      s.focus(i);
+      expect(await s.load(i), `frame ${i}`).toEqual(straight[i]);
+      expect(s.checkpointInfo().restores - before, `restores for frame ${i}`).toBe(restores);
+    }
+    s.close();
+  });
+
+  it('a trace whose window a checkpoint splits (the push of frame N closes frame N-1) comes out whole', async () => {
+    const s = source({ sizes: { traceCache: 1, simAhead: 0, checkpointEvery: 7 } });
+    await s.load(N - 1);
+    for (const i of [6, 7, 13, 14, 20, 0]) {
+      s.focus(i);
+      expect(await s.load(i), `frame ${i}`).toEqual(straight[i]);
+    }
+    s.close();
+  });
+
+  it('at most `checkpoints` are kept: every other one goes and the spacing doubles', async () => {
+    const s = source({ sizes: { traceCache: 3, simAhead: 2, checkpointEvery: 2, checkpoints: 4 } });
+    expect(await s.load(N - 1)).toEqual(straight[N - 1]);
+    const info = s.checkpointInfo();
+    expect(info.count).toBeLessThanOrEqual(4);
+    expect(info.every).toBe(16);
+    expect(info.frames).toEqual([0, 16, 32, 48]);
+    for (const i of [40, 17, 3]) {
+      s.focus(i);
+      expect(await s.load(i)).toEqual(straight[i]);
+    }
+    s.close();
+  });
+
+  it('fates and statistics count every frame once, however often it is simulated again', async () => {
+    const s = source({ sizes: { traceCache: 2, simAhead: 1, checkpointEvery: 8 } });
+    s.wantAll(true);
+    await until(s, () => s.status().simulated === N);
+    s.wantAll(false);
+    for (const i of [50, 3, 33, 12, 59, 1]) {
+      s.focus(i);
+      await s.load(i);
+    }
+    expect(s.checkpointInfo().restores).toBeGreaterThanOrEqual(4);
+    const st = s.stats();
+    expect(st.frames).toBe(N);
+    expect(st.fates.observed).toBe(N / 5);
+    expect(st.fates.skipped).toBe(N / 5);
+    for (let i = 0; i < N; i++) expect(s.fate(i)).toEqual(fateOf(straight[i]!));
+    s.close();
+  });
+
+  it('writing the replies after a full run restores the first checkpoint: every reply, once', async () => {
+    const s = source({ sizes: { checkpointEvery: 8 } });
+    s.wantAll(true);
+    await until(s, () => s.status().simulated === N);
+    s.wantAll(false);
+    const out = join(dir, 'replies-again.pcap');
+    expect(await s.writeReplies(out)).toBe(replies);
+    expect(s.checkpointInfo().restores).toBe(1);
+    expect(parseCaptureBytes(readFileSync(out), out).frames.length).toBe(replies);
+    expect(await s.load(20)).toEqual(straight[20]);
+    s.close();
+  });
+
+  it('the trace cache keeps to its byte budget', async () => {
+    const s = source({ sizes: { traceCache: 64, simAhead: 60, traceCacheBytes: 20_000 } });
+    s.focus(30);
+    await s.load(N - 1);
+    const info = s.checkpointInfo();
+    expect(info.traceBytes).toBeLessThanOrEqual(20_000);
+    expect(info.traces).toBeGreaterThan(1);
+    expect(info.traces).toBeLessThan(20);
     s.close();
   });
 });
