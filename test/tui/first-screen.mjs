@@ -4,8 +4,12 @@
 //   firstScreenMs  the first packet row is on screen
 //   indexedMs      the whole file is indexed (the list title loses its '+')
 //   gotoMs         `g` to a packet 90% into the file until its trace is shown (one simulation
-//                  from the start: there are no kernel checkpoints)
-//   rssMB / peakRssMB   the node process (VmRSS / VmHWM) after the jump
+//                  from the start, taking kernel checkpoints on the way)
+//   jumps          then `g` back to 50% (restores a checkpoint), back to 10%, forward to 95%
+//                  (restores a checkpoint of the first run): each until its trace is shown, with
+//                  the checkpoint the simulation resumed from when the status line showed it
+//   rssAfterGotoMB   the node process (VmRSS) after the first jump
+//   rssMB / peakRssMB   the node process (VmRSS / VmHWM) after all the jumps
 // Usage: node test/tui/first-screen.mjs FILE [--host-profile host.json]   (needs dist/ and tmux)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -43,16 +47,26 @@ try {
   const indexedMs = Date.now() - t0;
   const n = Number(title[1]);
   const target = Math.max(1, Math.floor(n * 0.9));
-  const t1 = Date.now();
-  tmux('send-keys', '-t', 'b', 'g');
-  tmux('send-keys', '-t', 'b', '-l', String(target));
-  tmux('send-keys', '-t', 'b', 'Enter');
-  await until((s) => new RegExp(`Frame ${target}: (?!not simulated)`).test(s), `the trace of frame ${target}`);
-  const gotoMs = Date.now() - t1;
   const pid = tmux('display', '-p', '-t', 'b', '#{pane_pid}').trim();
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  console.log(JSON.stringify({ file, frames: n, firstScreenMs, indexedMs, gotoFrame: target, gotoMs, rssMB: Math.round(kb('VmRSS') / 1024), peakRssMB: Math.round(kb('VmHWM') / 1024) }));
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  /** `g` to packet `no` (1-based, as the UI numbers them) until its trace is shown. */
+  async function goTo(no) {
+    const t = Date.now();
+    let resumedFrom;
+    tmux('send-keys', '-t', 'b', 'g');
+    tmux('send-keys', '-t', 'b', '-l', String(no));
+    tmux('send-keys', '-t', 'b', 'Enter');
+    await until((s) => {
+      resumedFrom = /from the checkpoint at (\d+)/.exec(s)?.[1] ?? resumedFrom;
+      return new RegExp(`Frame ${no}: (?!not simulated)`).test(s);
+    }, `the trace of frame ${no}`);
+    return { frame: no, ms: Date.now() - t, ...(resumedFrom ? { resumedFrom: Number(resumedFrom) } : {}) };
+  }
+  const first = await goTo(target);
+  const rssAfterGotoMB = Math.round(kb('VmRSS') / 1024);
+  const jumps = [];
+  for (const f of [0.5, 0.1, 0.95]) jumps.push(await goTo(Math.max(1, Math.floor(n * f))));
+  console.log(JSON.stringify({ file, frames: n, firstScreenMs, indexedMs, gotoFrame: target, gotoMs: first.ms, rssAfterGotoMB, jumps, rssMB: Math.round(kb('VmRSS') / 1024), peakRssMB: Math.round(kb('VmHWM') / 1024) }));
   tmux('send-keys', '-t', 'b', 'q');
 } finally {
   await sleep(200);
