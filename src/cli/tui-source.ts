@@ -16,7 +16,7 @@
  *   numbers, "request in N", IP reassembly), so they are computed in order during the index pass,
  *   in blocks of `rowBlock` frames. Only `rowBlocksKept` blocks near where the user is are kept; a
  *   block that was dropped is recomputed by summarising again from frame 0 (summaries only, no
- *   simulation: about 3 µs a frame).
+ *   simulation: about 1 µs a frame).
  * - Traces: one Session simulates frames in order, ahead of the selected frame (`simAhead` frames),
  *   in time slices so the UI stays responsive. Traces near the selected frame go to an LRU of at
  *   most `traceCache` entries and `traceCacheBytes` bytes (estimated; a trace of the benchmark's
@@ -35,8 +35,8 @@
  *   Going forward simulates forward; only a jump far ahead of the session (after a jump back)
  *   restores the checkpoint of the earlier run nearest before the wanted frame, instead of
  *   simulating again what was simulated before. Writing the replies (every reply from the start)
- *   restores the first checkpoint. For standard input, a checkpoint before the frames whose bytes were
- *   released is of no use: the frames in between are skipped (as before).
+ *   restores the first checkpoint. For standard input, a checkpoint before frames whose bytes
+ *   were released is of little use: those frames are skipped (as they were on a restart).
  * - Memory that does not grow with the capture: row blocks, traces, checkpoints, kept stream bytes
  *   (each capped as above), the statistics (downsampled), the gauges of frames whose traces are
  *   still open (a few). What grows is the index (about 30 bytes a frame).
@@ -131,7 +131,7 @@ interface Checkpoint {
  * strings of names and addresses are shared). Calibrated on the mixed benchmark capture, where it
  * is within 10% of the measured ~4.5 KB a trace.
  */
-export function traceBytes(t: PacketTrace): number {
+function traceBytes(t: PacketTrace): number {
   let b = 800 + 8 * t.path.length + 280 * t.skbOps.length + 96 * t.allocs.length + 80 * (t.frees.length + t.slabFrees.length + t.drops.length);
   for (const r of t.replies) b += 140 + r.data.length;
   for (const n of t.notes) b += 48 + n.length;
