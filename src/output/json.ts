@@ -157,7 +157,7 @@ export function serializeTrace(t: PacketTrace, summary: string, replySummary: (h
   const sink = new ByteSink((c) => {
     chunks.push(Buffer.from(c));
     return undefined;
-  });
+  }, 1 << 14);
   writeTrace(sink, t, summary, replySummary);
   void sink.flush();
   return Buffer.concat(chunks).toString('latin1');

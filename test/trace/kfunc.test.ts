@@ -7,14 +7,14 @@ import { declaredArity, kfunc } from '../../src/trace/kfunc.js';
 
 describe('kfunc arity', () => {
   it('counts declared parameters, defaults and destructuring included; gives up on rest and strings', () => {
-    /* eslint-disable @typescript-eslint/no-unused-vars */
     expect(declaredArity(function f0() {})).toBe(0);
     expect(declaredArity(function f1(_a: number) {})).toBe(1);
     expect(declaredArity(function f3(_a: number, _b = 1, _c?: number) {})).toBe(3);
-    expect(declaredArity(function fd(_a: number, { x, y }: { x: number; y: number } = { x: 1, y: 2 }, [_p, _q]: number[] = []) {})).toBe(3);
+    expect(declaredArity(function fd(_a: number, { x, y }: { x: number; y: number } = { x: 1, y: 2 }, [_p, _q]: number[] = []) {
+      return x + y;
+    })).toBe(3);
     expect(declaredArity(function fr(..._r: number[]) {})).toBe(12);
     expect(declaredArity(function fs(_a = 'x,y') {})).toBe(12);
-    /* eslint-enable @typescript-eslint/no-unused-vars */
   });
 
   it('a wrapped function sees every declared argument, and its defaults', () => {
