@@ -306,31 +306,17 @@ export class ByteSink {
 
 const HEX = '0123456789abcdef';
 
+/** The one-letter escapes JSON.stringify uses (\" \\ \b \t \n \f \r), by character code; 0: none. */
+const SHORT_ESCAPE = new Uint8Array(93);
+for (const [c, e] of [[34, 34], [92, 92], [8, 98], [9, 116], [10, 110], [12, 102], [13, 114]] as const) SHORT_ESCAPE[c] = e;
+
 /** One character escaped as JSON.stringify does (and q() for non-ASCII); returns the new offset. */
 function escapeChar(buf: Buffer, o: number, c: number): number {
   buf[o++] = 92;
-  switch (c) {
-    case 34:
-      buf[o++] = 34;
-      return o;
-    case 92:
-      buf[o++] = 92;
-      return o;
-    case 8:
-      buf[o++] = 98;
-      return o;
-    case 9:
-      buf[o++] = 116;
-      return o;
-    case 10:
-      buf[o++] = 110;
-      return o;
-    case 12:
-      buf[o++] = 102;
-      return o;
-    case 13:
-      buf[o++] = 114;
-      return o;
+  const e = c < 93 ? SHORT_ESCAPE[c]! : 0;
+  if (e !== 0) {
+    buf[o++] = e;
+    return o;
   }
   buf[o++] = 117;
   buf[o++] = HEX.charCodeAt((c >> 12) & 15);
