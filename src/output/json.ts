@@ -22,12 +22,11 @@ export function traceToJson(t: PacketTrace, summary: string, replySummary: (hex:
   return { summary, ...t };
 }
 
-/** JSON.stringify with every non-ASCII character escaped: the output stays pure ASCII, so the
- *  strings V8 builds stay one byte per character (half the memory, faster to write). */
-function q(v: unknown): string {
-  const s = JSON.stringify(v);
-  // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f]/.test(s) ? s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : s;
+/** A JSON string literal of `s` with every non-ASCII character \u-escaped: the output stays pure
+ *  ASCII, so the strings V8 builds stay one byte per character. Same escaper as ByteSink.str. */
+function q(s: string): string {
+  const buf = Buffer.allocUnsafe(6 * s.length + 2);
+  return buf.toString('latin1', 0, quoteInto(buf, 0, s));
 }
 
 const nodeParts = new Map<string, [string, string]>();
@@ -224,19 +223,10 @@ export class ByteSink {
 
   /** A JSON string literal of `s`, as q(s) gives it (non-ASCII \u-escaped), without building it. */
   str(s: string): void {
-    const n = s.length;
-    // Room for the worst case (every character a 6-byte \u escape), so the loop never flushes.
-    if (this.off + 6 * n + 2 > this.buf.length) this.room(6 * n + 2);
-    const buf = this.buf;
-    let o = this.off;
-    buf[o++] = 34;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x20 && c < 0x80 && c !== 34 && c !== 92) buf[o++] = c;
-      else o = escapeChar(buf, o, c);
-    }
-    buf[o++] = 34;
-    this.off = o;
+    // Room for the worst case (every character a 6-byte \u escape), so nothing flushes meanwhile.
+    const worst = 6 * s.length + 2;
+    if (this.off + worst > this.buf.length) this.room(worst);
+    this.off = quoteInto(this.buf, this.off, s);
   }
 
   /** A number as `${n}` would print it, without building the string for small non-negative integers. */
@@ -306,11 +296,23 @@ export class ByteSink {
 
 const HEX = '0123456789abcdef';
 
+/** Write `s` as a JSON string literal at `o` (room for 6 bytes a character plus 2 needed); returns the end. */
+function quoteInto(buf: Buffer, o: number, s: string): number {
+  buf[o++] = 34;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x80 && c !== 34 && c !== 92) buf[o++] = c;
+    else o = escapeChar(buf, o, c);
+  }
+  buf[o++] = 34;
+  return o;
+}
+
 /** The one-letter escapes JSON.stringify uses (\" \\ \b \t \n \f \r), by character code; 0: none. */
 const SHORT_ESCAPE = new Uint8Array(93);
 for (const [c, e] of [[34, 34], [92, 92], [8, 98], [9, 116], [10, 110], [12, 102], [13, 114]] as const) SHORT_ESCAPE[c] = e;
 
-/** One character escaped as JSON.stringify does (and q() for non-ASCII); returns the new offset. */
+/** One character escaped as JSON.stringify does (non-ASCII as \uXXXX); returns the new offset. */
 function escapeChar(buf: Buffer, o: number, c: number): number {
   buf[o++] = 92;
   const e = c < 93 ? SHORT_ESCAPE[c]! : 0;
