@@ -17,32 +17,80 @@ export interface KfuncInfo {
   readonly inline: boolean;
 }
 
-/** What a recorder must offer to the wrapper (kept minimal so the hot path stays small). */
+/**
+ * What a recorder must offer to the wrapper (kept minimal so the hot path stays small). The
+ * wrapper itself keeps the call stack and bumps `callCounts[id]`; it calls `enter` only when the
+ * sink builds per-frame call paths (`wantsCalls`), so counting alone costs no call at all.
+ */
 export interface CallSink {
-  enter(info: KfuncInfo): void;
-  exit(): void;
+  /** Calls per kfunc id, at least KFUNC_CAPACITY long. */
+  readonly callCounts: Float64Array;
+  /** Whether `enter` must see every call. */
+  readonly wantsCalls: boolean;
+  /** A kfunc starts running at stack depth `depth` (0 = outermost). */
+  enter(info: KfuncInfo, depth: number): void;
 }
+
+/** The most kfuncs there can be (the size of every callCounts array); about 300 exist. */
+export const KFUNC_CAPACITY = 4096;
 
 const registry: KfuncInfo[] = [];
 /** The most parameters a kernel function may take (ip_make_skb has 11). */
 const MAX_ARITY = 12;
 const KFUNC = Symbol.for('skbtrace.kfunc');
 
-/** The attached sink, in an object the generated wrappers are given (they cannot see module scope). */
-const state: { sink: CallSink | null } = { sink: null };
+/**
+ * What the generated wrappers share (they cannot see module scope): the attached sink, where its
+ * calls are counted, and the running kfuncs, outermost first (entries [0, depth) are live; the
+ * array only grows, so a call never allocates).
+ */
+interface WrapperState {
+  sink: CallSink | null;
+  counts: Float64Array;
+  tracing: boolean;
+  depth: number;
+  stack: KfuncInfo[];
+}
+const state: WrapperState = { sink: null, counts: new Float64Array(0), tracing: false, depth: 0, stack: [] };
 
-/** Attach (or with null, detach) the sink that sees every kfunc enter/exit. */
+/** Attach (or with null, detach) the sink that sees every kfunc call. */
 export function setCallSink(s: CallSink | null): CallSink | null {
   const prev = state.sink;
   state.sink = s;
+  if (s !== null) {
+    state.counts = s.callCounts;
+    state.tracing = s.wantsCalls;
+  }
   return prev;
+}
+
+/**
+ * Re-read the attached sink's `callCounts` and `wantsCalls` (a sink calls this when it changes
+ * either while attached).
+ */
+export function refreshCallSink(s: CallSink): void {
+  if (state.sink === s) {
+    state.counts = s.callCounts;
+    state.tracing = s.wantsCalls;
+  }
+}
+
+/** The running kfunc `skip` levels up (0 = innermost), while a sink is attached; else undefined. */
+export function runningKfunc(skip: number): KfuncInfo | undefined {
+  const i = state.depth - 1 - skip;
+  return i >= 0 ? state.stack[i] : undefined;
+}
+
+/** How many kfuncs are running (counted only while a sink is attached). */
+export function kfuncDepth(): number {
+  return state.depth;
 }
 
 export function currentCallSink(): CallSink | null {
   return state.sink;
 }
 
-type WrapperFactory = (fn: unknown, info: KfuncInfo, st: typeof state) => unknown;
+type WrapperFactory = (fn: unknown, info: KfuncInfo, st: WrapperState) => unknown;
 
 const ARG_NAMES = ['a', 'b', 'c', 'd', 'e', 'g', 'h', 'i', 'j', 'k', 'l', 'm'];
 
@@ -77,13 +125,17 @@ function makeWrapper(id: number, name: string, arity: number): WrapperFactory {
   const args = ARG_NAMES.slice(0, Math.max(0, Math.min(arity, MAX_ARITY))).join(', ');
   const src = `"use strict"; // kfunc ${id}
 return function ${name}__kfunc(${args}) {
-  const s = st.sink;
-  if (s === null) return fn(${args});
-  s.enter(info);
+  const $s = st.sink;
+  if ($s === null) return fn(${args});
+  const $d = st.depth;
+  st.stack[$d] = info;
+  st.depth = $d + 1;
+  st.counts[${id}]++;
+  if (st.tracing) $s.enter(info, $d);
   try {
     return fn(${args});
   } finally {
-    s.exit();
+    st.depth = $d;
   }
 };`;
   return new Function('fn', 'info', 'st', src) as WrapperFactory;
@@ -109,6 +161,7 @@ export interface KfuncOptions {
 export function kfunc<F extends (...args: any[]) => any>(file: string, fn: F, opts?: KfuncOptions): F {
   const name = fn.name;
   if (!name) throw new Error(`kfunc in ${file}: the function must be named`);
+  if (registry.length >= KFUNC_CAPACITY) throw new Error(`kfunc ${name} in ${file}: more than ${KFUNC_CAPACITY} kfuncs`);
   const info: KfuncInfo = { id: registry.length, name, file, inline: opts?.inline ?? false };
   registry.push(info);
   if (fn.length > MAX_ARITY) throw new Error(`kfunc ${name} in ${file}: more than ${MAX_ARITY} parameters`);

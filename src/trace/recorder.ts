@@ -7,7 +7,7 @@
  * Work done later because of a frame (timers, an application's reply) lands in the trace of the
  * frame that is current at the time, as kernel-oracle assigns events to windows.
  */
-import { type CallSink, type KfuncInfo, kfuncRegistry } from './kfunc.js';
+import { type CallSink, type KfuncInfo, KFUNC_CAPACITY, kfuncDepth, kfuncRegistry, refreshCallSink, runningKfunc } from './kfunc.js';
 import type { AggregateStats, FrameInfo, PacketTrace, PathNode, SkbPtrs, SockEventRecord } from './model.js';
 
 export type RecordMode = 'full' | 'aggregate';
@@ -35,20 +35,22 @@ export function emptyTrace(frame: FrameInfo): PacketTrace {
   };
 }
 
+/** Where calls before the first frame (the boot) are counted, and then forgotten. */
+const BOOT_COUNTS = new Float64Array(KFUNC_CAPACITY);
+
 export class Recorder implements CallSink {
-  /** The running kfuncs, outermost first: entries [0, depth) are live (the arrays only grow, so
-   *  enter/exit never allocate). */
-  private stack: KfuncInfo[] = [];
-  /** For each stack entry, its index in the current trace's path (-1 outside a trace). */
+  /** For each depth of the kfunc stack, the index of its call in the current trace's path (-1
+   *  outside a trace). Kept in full mode only. */
   private stackAt: Int32Array = new Int32Array(64);
-  private depth = 0;
   private cur: PacketTrace | null = null;
   /** Path nodes are immutable and the same for a given function at a given depth: shared. */
   private readonly nodes: PathNode[][] = [];
+  readonly wantsCalls: boolean;
 
-  // aggregate mode
-  /** Calls per kfunc id; counting starts with the first frame (the boot is not counted). */
-  private callCounts: Float64Array = new Float64Array(0);
+  // aggregate counts (kept in every mode)
+  /** Calls per kfunc id, bumped by the kfunc wrappers; counting starts with the first frame (the
+   *  boot is not counted). */
+  private readonly counts = new Float64Array(KFUNC_CAPACITY);
   private counting = false;
   private readonly aggDrops = new Map<string, number>();
   private readonly aggCounters = new Map<string, { n: number }>();
@@ -60,14 +62,23 @@ export class Recorder implements CallSink {
   /** Called with each trace as its window closes (the session adds the socket snapshots). */
   onClose: ((t: PacketTrace) => void) | null = null;
 
-  constructor(readonly mode: RecordMode = 'full') {}
+  constructor(readonly mode: RecordMode = 'full') {
+    this.wantsCalls = mode === 'full';
+  }
+
+  get callCounts(): Float64Array {
+    return this.counting ? this.counts : BOOT_COUNTS;
+  }
 
   /** Start the window of a new frame; returns the trace of the previous one, if any. */
   begin(frame: FrameInfo): PacketTrace | null {
     const prev = this.cur;
     if (prev !== null && this.onClose !== null) this.onClose(prev);
     this.aggFrames++;
-    this.counting = true;
+    if (!this.counting) {
+      this.counting = true;
+      refreshCallSink(this);
+    }
     this.cur = this.mode === 'full' ? emptyTrace(frame) : null;
     return prev;
   }
@@ -86,16 +97,8 @@ export class Recorder implements CallSink {
 
   // --- calls -------------------------------------------------------------------------------
 
-  enter(info: KfuncInfo): void {
-    // Calls are counted in every mode (one increment), so --stats works beside full traces; the
-    // boot (before the first frame: rings filled, protocols registered) is not counted.
-    if (this.counting) {
-      const id = info.id;
-      let cc = this.callCounts;
-      if (id >= cc.length) cc = this.growCounts(id);
-      cc[id]!++;
-    }
-    const depth = this.depth;
+  /** A kfunc starts (full mode only; the wrapper keeps the stack and the counts). */
+  enter(info: KfuncInfo, depth: number): void {
     if (depth >= this.stackAt.length) this.growStack();
     const t = this.cur;
     if (t !== null) {
@@ -116,19 +119,6 @@ export class Recorder implements CallSink {
     } else {
       this.stackAt[depth] = -1;
     }
-    this.stack[depth] = info;
-    this.depth = depth + 1;
-  }
-
-  exit(): void {
-    this.depth--;
-  }
-
-  private growCounts(id: number): Float64Array {
-    const n = new Float64Array(Math.max(id + 1, kfuncRegistry().length, this.callCounts.length * 2));
-    n.set(this.callCounts);
-    this.callCounts = n;
-    return n;
   }
 
   private growStack(): void {
@@ -139,19 +129,21 @@ export class Recorder implements CallSink {
 
   /** Name of the running function `skip` levels up (0 = innermost), or `(none)`. */
   caller(skip = 0): string {
-    const i = this.depth - 1 - skip;
-    return i >= 0 ? this.stack[i]!.name : '(none)';
+    const k = runningKfunc(skip);
+    return k !== undefined ? k.name : '(none)';
   }
 
   /** Names on the call stack, outermost first. */
   callStack(): string[] {
-    return this.stack.slice(0, this.depth).map((s) => s.name);
+    const out: string[] = [];
+    for (let i = kfuncDepth() - 1; i >= 0; i--) out.push(runningKfunc(i)!.name);
+    return out;
   }
 
   /** Index into `path` of the innermost running function (-1 if none or outside a trace). */
   at(): number {
-    const n = this.depth;
-    return n > 0 ? this.stackAt[n - 1]! : -1;
+    const n = kfuncDepth();
+    return n > 0 && this.wantsCalls ? this.stackAt[n - 1]! : -1;
   }
 
   // --- events from the kernel model --------------------------------------------------------
@@ -165,29 +157,51 @@ export class Recorder implements CallSink {
     return this.cur !== null;
   }
 
-  alloc(addr: string, cache: string, size: number, fn: string, kind: 'skb' | 'data' | 'other', skb?: string): void {
+  /** An allocation; its call site is the running kfunc (only looked up for a trace). */
+  alloc(addr: string, cache: string, size: number, kind: 'skb' | 'data' | 'other', skb?: string): void {
     this.aggAllocs++;
     const t = this.cur;
     if (t !== null) {
-      const rec: PacketTrace['allocs'][number] = { addr, cache, size, fn, kind, at: this.at() };
+      const rec: PacketTrace['allocs'][number] = { addr, cache, size, fn: this.caller(0), kind, at: this.at() };
       if (skb !== undefined) rec.skb = skb;
       t.allocs.push(rec);
     }
   }
 
-  slabFree(addr: string, cache: string, fn: string): void {
+  /** A slab object, page or page frag given back; its call site is the running kfunc. */
+  slabFree(addr: string, cache: string): void {
     this.aggFrees++;
-    this.cur?.slabFrees.push({ addr, cache, fn, at: this.at() });
+    const t = this.cur;
+    if (t !== null) t.slabFrees.push({ addr, cache, fn: this.caller(0), at: this.at() });
   }
 
-  /** An skb freed: `reason` is SKB_CONSUMED or SKB_DROP_REASON_*; `fn` the kernel's location. */
-  free(skb: string, fn: string, reason: string, via: string): void {
-    const t = this.cur;
-    if (t !== null) t.frees.push({ skb, fn, reason, via, at: this.at() });
-    if (reason !== 'SKB_CONSUMED') {
-      if (t !== null) t.drops.push({ skb, reason, fn, at: this.at() });
-      this.aggDrops.set(reason, (this.aggDrops.get(reason) ?? 0) + 1);
+  /**
+   * The kernel's "location" (`__builtin_return_address(0)`) seen from the running kfunc: the first
+   * function `skip` or more levels up the stack that is not an inline wrapper. From
+   * sk_skb_reason_drop (skip 1) under kfree_skb -> kfree_skb_reason (both inline), this is the
+   * function that called kfree_skb, as in the `location` of the kfree_skb tracepoint.
+   */
+  location(skip: number): string {
+    for (let i = skip; ; i++) {
+      const k = runningKfunc(i);
+      if (k === undefined) return '(none)';
+      if (!k.inline) return k.name;
     }
+  }
+
+  /**
+   * An skb freed: `reason` is SKB_CONSUMED or SKB_DROP_REASON_*; the kernel's location is that of
+   * the running kfunc `locSkip` levels up (see location), looked up only for a trace.
+   */
+  free(skb: string, locSkip: number, reason: string, via: string): void {
+    const t = this.cur;
+    if (t !== null) {
+      const fn = this.location(locSkip);
+      const at = this.at();
+      t.frees.push({ skb, fn, reason, via, at });
+      if (reason !== 'SKB_CONSUMED') t.drops.push({ skb, reason, fn, at });
+    }
+    if (reason !== 'SKB_CONSUMED') this.aggDrops.set(reason, (this.aggDrops.get(reason) ?? 0) + 1);
   }
 
   count(counter: string, n = 1): void {
@@ -222,9 +236,10 @@ export class Recorder implements CallSink {
   stats(): AggregateStats {
     const calls: Record<string, number> = {};
     const reg = kfuncRegistry();
-    this.callCounts.forEach((n, id) => {
+    for (let id = 0; id < reg.length; id++) {
+      const n = this.counts[id]!;
       if (n) calls[reg[id]!.name] = (calls[reg[id]!.name] ?? 0) + n;
-    });
+    }
     return {
       frames: this.aggFrames,
       calls,

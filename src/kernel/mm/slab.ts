@@ -281,7 +281,7 @@ export class Slab {
     cache.live++;
     cache.allocs++;
     const r = rec();
-    if (r !== null) r.alloc(obj.addr, cache.name, cache.size, r.caller(0), kind, skb);
+    if (r !== null) r.alloc(obj.addr, cache.name, cache.size, kind, skb);
     return obj;
   }
 
@@ -294,7 +294,7 @@ export class Slab {
     cache.frees++;
     cache.freelist.push(obj);
     const r = rec();
-    if (r !== null) r.slabFree(obj.addr, cache.name, r.caller(0));
+    if (r !== null) r.slabFree(obj.addr, cache.name);
   }
 
   /** The kmalloc cache a request of `size` bytes is served from. */
@@ -333,7 +333,7 @@ export class Slab {
     page.refcount = 1;
     this.pageLive[order] = (this.pageLive[order] ?? 0) + 1;
     const r = rec();
-    if (r !== null) r.alloc(page.addr, `pages-order${order}`, PAGE_SIZE << order, r.caller(0), 'other');
+    if (r !== null) r.alloc(page.addr, `pages-order${order}`, PAGE_SIZE << order, 'other');
     return page;
   }
 
@@ -345,7 +345,7 @@ export class Slab {
     this.pageLive[page.order]!--;
     (this.pageFree[page.order] ??= []).push(page);
     const r = rec();
-    if (r !== null) r.slabFree(page.addr, `pages-order${page.order}`, r.caller(0));
+    if (r !== null) r.slabFree(page.addr, `pages-order${page.order}`);
   }
 
   /**
@@ -379,7 +379,7 @@ export class Slab {
     }
     frag.inUse = true;
     const r = rec();
-    if (r !== null) r.alloc(frag.addr, 'page_frag', fragsz, r.caller(0), kind);
+    if (r !== null) r.alloc(frag.addr, 'page_frag', fragsz, kind);
     return frag;
   }
 
@@ -388,7 +388,7 @@ export class Slab {
     if (!frag.inUse) throw new KernelBug(`BUG: page_frag_free: double free of ${frag.addr}`);
     frag.inUse = false;
     const r = rec();
-    if (r !== null) r.slabFree(frag.addr, 'page_frag', r.caller(0));
+    if (r !== null) r.slabFree(frag.addr, 'page_frag');
     this.put_page(frag.page);
   }
 

@@ -501,7 +501,7 @@ const __kfree_skb_quiet = kfunc(F, function __kfree_skb(skb: SkBuff): void {
  */
 export const __kfree_skb = kfunc(F, function __kfree_skb(skb: SkBuff): void {
   const r = rec();
-  if (r !== null) r.free(skb.addr, kernelLocation(r, 1), 'SKB_CONSUMED', '__kfree_skb');
+  if (r !== null) r.free(skb.addr, 1, 'SKB_CONSUMED', '__kfree_skb');
   __kfree_skb_body(skb);
 });
 
@@ -512,7 +512,7 @@ export const __kfree_skb = kfunc(F, function __kfree_skb(skb: SkBuff): void {
 export const consume_skb = kfunc(F, function consume_skb(skb: SkBuff | null): void {
   if (skb === null || !skb_unref(skb)) return;
   const r = rec();
-  if (r !== null) r.free(skb.addr, kernelLocation(r, 1), 'SKB_CONSUMED', 'consume_skb');
+  if (r !== null) r.free(skb.addr, 1, 'SKB_CONSUMED', 'consume_skb');
   __kfree_skb_quiet(skb);
 });
 
@@ -527,7 +527,7 @@ export const sk_skb_reason_drop = kfunc(F, function sk_skb_reason_drop(_sk: unkn
   const r = rec();
   if (r !== null) {
     const via = r.caller(1) === 'kfree_skb_reason' ? 'kfree_skb_reason' : 'sk_skb_reason_drop';
-    r.free(skb.addr, kernelLocation(r, 1), reason === SKB_CONSUMED ? 'SKB_CONSUMED' : dropReasonName(reason), via);
+    r.free(skb.addr, 1, reason === SKB_CONSUMED ? 'SKB_CONSUMED' : dropReasonName(reason), via);
   }
   __kfree_skb_quiet(skb);
 });
@@ -556,11 +556,10 @@ export const kfree_skb = kfunc(
  */
 export const kfree_skb_list_reason = kfunc(F, function kfree_skb_list_reason(segs: SkBuff | null, reason: number): void {
   const r = rec();
-  const loc = r !== null ? kernelLocation(r, 1) : '';
   while (segs !== null) {
     const next = segs.next;
     if (skb_unref(segs)) {
-      if (r !== null) r.free(segs.addr, loc, reason === SKB_CONSUMED ? 'SKB_CONSUMED' : dropReasonName(reason), 'kfree_skb_list_reason');
+      if (r !== null) r.free(segs.addr, 1, reason === SKB_CONSUMED ? 'SKB_CONSUMED' : dropReasonName(reason), 'kfree_skb_list_reason');
       segs.next = null;
       if (segs.fclone !== SKB_FCLONE_UNAVAILABLE) {
         __kfree_skb_quiet(segs);
@@ -590,7 +589,7 @@ export const napi_consume_skb = kfunc(F, function napi_consume_skb(skb: SkBuff, 
   }
   if (!skb_unref(skb)) return;
   const r = rec();
-  if (r !== null) r.free(skb.addr, kernelLocation(r, 1), 'SKB_CONSUMED', 'napi_consume_skb');
+  if (r !== null) r.free(skb.addr, 1, 'SKB_CONSUMED', 'napi_consume_skb');
   if (skb.fclone !== SKB_FCLONE_UNAVAILABLE) {
     __kfree_skb_quiet(skb);
     return;
@@ -602,7 +601,7 @@ export const napi_consume_skb = kfunc(F, function napi_consume_skb(skb: SkBuff, 
 /** __napi_kfree_skb(): free an skb known to be unshared into the NAPI cache (GRO). */
 export const __napi_kfree_skb = kfunc(F, function __napi_kfree_skb(skb: SkBuff, reason: number): void {
   const r = rec();
-  if (r !== null) r.free(skb.addr, kernelLocation(r, 1), reason === SKB_CONSUMED ? 'SKB_CONSUMED' : dropReasonName(reason), '__napi_kfree_skb');
+  if (r !== null) r.free(skb.addr, 1, reason === SKB_CONSUMED ? 'SKB_CONSUMED' : dropReasonName(reason), '__napi_kfree_skb');
   skb_release_all(skb, reason);
   napi_skb_cache_put(skb);
 });
@@ -614,7 +613,7 @@ export const __napi_kfree_skb = kfunc(F, function __napi_kfree_skb(skb: SkBuff, 
 export const kfree_skb_partial = kfunc(F, function kfree_skb_partial(skb: SkBuff, head_stolen: boolean): void {
   if (head_stolen && skb.fclone === SKB_FCLONE_UNAVAILABLE) {
     const r = rec();
-    if (r !== null) r.free(skb.addr, kernelLocation(r, 1), 'SKB_CONSUMED', 'kfree_skb_partial');
+    if (r !== null) r.free(skb.addr, 1, 'SKB_CONSUMED', 'kfree_skb_partial');
     skb_release_head_state(skb);
     liveSkbs.delete(skb);
     slab.kmem_cache_free(skb.mem!);
