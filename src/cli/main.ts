@@ -62,6 +62,8 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     .option('host', { type: 'string', describe: "the host's IPv4 address (a.b.c.d[/len]), instead of inferring it", requiresArg: true })
     .option('mac', { type: 'string', describe: "the host's MAC address, instead of inferring it", requiresArg: true })
     .option('drain', { type: 'number', describe: 'virtual milliseconds to keep running timers after the last frame', default: 0, requiresArg: true })
+    .option('threads', { type: 'number', describe: 'worker threads for -T (default: 2 for a capture file of 8 MiB or more on a machine with 2+ cores, else 1)', requiresArg: true })
+    .option('thread-block', { type: 'number', hidden: true, requiresArg: true })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
     .example(EXAMPLES)
     .epilogue('Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\nColours follow NO_COLOR (https://no-color.org).')
@@ -113,6 +115,16 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     stderr.write(`skbtrace: --drain wants a number of milliseconds, not '${String(args['drain'])}'\n`);
     return EXIT_USAGE;
   }
+  const threads = args['threads'] as number | undefined;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) {
+    stderr.write(`skbtrace: --threads wants a whole number from 1 to 64, not '${String(threads)}'\n`);
+    return EXIT_USAGE;
+  }
+  const threadBlock = args['thread-block'] as number | undefined;
+  if (threadBlock !== undefined && (!Number.isInteger(threadBlock) || threadBlock < 1)) {
+    stderr.write(`skbtrace: --thread-block wants a whole number of frames, not '${String(threadBlock)}'\n`);
+    return EXIT_USAGE;
+  }
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
   const color = args['color'] === undefined ? stdoutIsTTY && !noColor : Boolean(args['color']);
   const opts = {
@@ -129,6 +141,8 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     mac: args['mac'] as string | undefined,
     color,
     drainMs: drain,
+    threads,
+    threadBlock,
   };
   if (opts.format && opts.verbose) {
     stderr.write('skbtrace: -V and -T are two ways to print the same traces: pick one\n');

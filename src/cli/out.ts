@@ -76,7 +76,7 @@ export class LineOut {
     return this.send(data);
   }
 
-  private send(data: Buffer | string): Promise<void> | undefined {
+  private send(data: Uint8Array | string): Promise<void> | undefined {
     if (this.closed) return undefined;
     if (this.stream.write(data)) return undefined;
     return new Promise<void>((resolve) => {
@@ -87,6 +87,15 @@ export class LineOut {
         resolve();
       });
     });
+  }
+
+  /**
+   * Hand a chunk of bytes to the stream, after what is buffered. The stream may keep `data` until
+   * it is written out. Returns a promise only when the caller must wait, as line() does.
+   */
+  bytes(data: Uint8Array): Promise<void> | undefined {
+    const w = this.flush();
+    return this.send(data) ?? w;
   }
 
   /** Flush everything and wait until the stream has taken it. */

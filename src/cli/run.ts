@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { openCaptureFile, readCaptureBatches, createCaptureWriter, formatForPath, type CaptureInterface, type CapturedFrame, type CaptureWriter } from '../capture/index.js';
-import { createSummaryContext, formatPrintLine, printLineMaxBytes, summarizeFrame, tsDecimals, writePrintLine } from '../output/summary.js';
+import { createSummaryContext, formatPrintLine, printLineMaxBytes, printLineUtf8, summarizeFrame, summarizeReplyHex, tsDecimals, writePrintLine } from '../output/summary.js';
 import { formatTraceDetail } from '../output/text.js';
 import { ByteSink, writeTrace } from '../output/json.js';
 import { createMergeWriter, type MergeWriter } from '../output/merge.js';
@@ -16,6 +16,7 @@ import type { PacketTrace } from '../trace/model.js';
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors.js';
 import { LineOut } from './out.js';
 import { formatStats } from './stats.js';
+import { planThreads, runParallel } from './parallel.js';
 import type { CliIo } from './main.js';
 
 export interface RunOptions {
@@ -32,6 +33,10 @@ export interface RunOptions {
   mac: string | undefined;
   color: boolean;
   drainMs: number;
+  /** Worker threads for -T (see parallel.ts); undefined: chosen by the capture's size. */
+  threads?: number;
+  /** Frames per block for the threaded -T (tests use small blocks). */
+  threadBlock?: number;
 }
 
 const INFER_FRAMES = 10_000;
@@ -77,16 +82,41 @@ export function loadProfile(opts: RunOptions): HostProfile | undefined {
   return p;
 }
 
-function hex(h: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(h, 'hex'));
+const replySummary = summarizeReplyHex;
+
+/**
+ * The host inferred from the first frames of a capture file, as the serial run infers it (the
+ * message goes to stderr). Undefined if the file cannot be read that far: the serial run, which
+ * reports it, takes over.
+ */
+async function inferFromFile(opts: RunOptions, io: CliIo): Promise<HostProfile | undefined> {
+  const buffered: CapturedFrame[] = [];
+  const want = Math.min(INFER_FRAMES, opts.count ?? Infinity);
+  try {
+    outer: for await (const batch of readCaptureBatches(openCaptureFile(opts.file), opts.file, {})) {
+      for (const f of batch) {
+        if (buffered.length >= want) break outer;
+        buffered.push({ ...f, data: f.data.slice() });
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  const inf = inferHost(buffered);
+  io.stderr.write(`skbtrace: ${inf.message}\n`);
+  return inf.profile;
 }
 
-const replySummary = (h: string): string => {
-  const s = summarizeFrame({ linkType: 1, data: hex(h), origLen: h.length / 2 });
-  return `${s.src} → ${s.dst} ${s.protocol} ${h.length / 2} ${s.info}`;
-};
-
 export async function run(opts: RunOptions, io: CliIo): Promise<number> {
+  const threads = planThreads(opts);
+  if (threads > 1) {
+    const p = loadProfile(opts) ?? (await inferFromFile(opts, io));
+    if (p) return runParallel(opts, p, io, threads);
+  }
+  return runSerial(opts, io);
+}
+
+async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
   const simulate = opts.verbose || opts.format !== undefined || opts.stats || opts.write !== undefined || opts.merge !== undefined;
   // pcapng outputs carry per-frame comments (path summary, drop reasons), so they need traces.
   const writePcapng = opts.write !== undefined && formatForPath(opts.write) === 'pcapng';
@@ -127,17 +157,18 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   let session: Session | undefined;
   let first: bigint | undefined;
   let n = 0;
-  let pendingSummary = '';
+  // The print line of the frame whose trace is open: bytes for JSON (printLineUtf8), else text.
+  let pendingSummary: string | Uint8Array = '';
   let jsonCount = 0;
 
   // Not async on the common paths (JSON, -V, --stats): a promise and a microtask per frame are
   // measurable at a few hundred thousand frames a second; a promise is returned only to wait.
-  const emit = (t: PacketTrace | null, summary: string): Promise<void> | undefined => {
+  const emit = (t: PacketTrace | null, summary: string | Uint8Array): Promise<void> | undefined => {
     if (!t) return undefined;
     if (merge || writePcapng) return emitWithFiles(t, summary);
     return emitOut(t, summary);
   };
-  const emitWithFiles = async (t: PacketTrace, summary: string): Promise<void> => {
+  const emitWithFiles = async (t: PacketTrace, summary: string | Uint8Array): Promise<void> => {
     for (const r of t.replies) if (!r.summary) r.summary = replySummary(r.data);
     if (merge) await merge.trace(t);
     if (writer && writePcapng) {
@@ -148,7 +179,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
     const w = emitOut(t, summary);
     if (w) await w;
   };
-  const emitOut = (t: PacketTrace, summary: string): Promise<void> | undefined => {
+  const emitOut = (t: PacketTrace, summary: string | Uint8Array): Promise<void> | undefined => {
     let w: Promise<void> | undefined;
     if (opts.format !== undefined) {
       if (opts.format === 'json') sink.ascii(jsonCount++ === 0 ? '[' : ',');
@@ -157,7 +188,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
       w = sink.pending;
       sink.pending = undefined;
     } else if (opts.verbose) {
-      out.line(summary);
+      out.line(summary as string);
       for (const l of formatTraceDetail(t, replySummary, { color: opts.color })) out.line(l);
       w = out.line('');
     }
@@ -197,11 +228,15 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
       out.pos = writePrintLine(out.buf, out.pos, f.index + 1, rel, s, f.origLen, decimals);
       return w;
     }
-    const line = needLines ? formatPrintLine(f.index + 1, f.tsNs - first, summarizeFrame(f, summaryCtx), f.origLen, decimals) : '';
-    if (!session) return out.line(line);
+    let line: string | Uint8Array = '';
+    if (needLines) {
+      const s = summarizeFrame(f, summaryCtx);
+      line = opts.format !== undefined ? printLineUtf8(f.index + 1, f.tsNs - first, s, f.origLen, decimals) : formatPrintLine(f.index + 1, f.tsNs - first, s, f.origLen, decimals);
+    }
+    if (!session) return out.line(line as string);
     return simulated(session, f, line);
   };
-  const simulated = (s: Session, f: CapturedFrame, line: string): Promise<void> | undefined => {
+  const simulated = (s: Session, f: CapturedFrame, line: string | Uint8Array): Promise<void> | undefined => {
     if (merge) return simulatedMerge(s, f, line);
     const prev = s.push(f);
     const w = emit(prev, pendingSummary);
@@ -212,7 +247,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
     pendingSummary = line;
     return undefined;
   };
-  const simulatedMerge = async (s: Session, f: CapturedFrame, line: string): Promise<void> => {
+  const simulatedMerge = async (s: Session, f: CapturedFrame, line: string | Uint8Array): Promise<void> => {
     if (merge) await merge.input(f);
     const prev = s.push(f);
     if (prev) await emit(prev, pendingSummary);

@@ -252,6 +252,31 @@ export class ByteSink {
     } while (n !== 0);
   }
 
+  /**
+   * A JSON string literal of the UTF-8 `b`, which must be ASCII and U+2192 only (printLineUtf8):
+   * the same bytes as str() of its text (escapes for quotes, backslashes, control characters, and
+   * the arrow as \u2192).
+   */
+  plainUtf8Str(b: Uint8Array): void {
+    const n = b.length;
+    this.reserve(6 * n + 2);
+    const buf = this.buf;
+    let o = this.off;
+    buf[o++] = 34;
+    for (let i = 0; i < n; i++) {
+      const c = b[i]!;
+      if (c >= 0x20 && c < 0x80 && c !== 34 && c !== 92) buf[o++] = c;
+      else if (c < 0x80) o = escapeChar(buf, o, c);
+      else {
+        // E2 86 92: U+2192 (anything else is refused by printLineUtf8)
+        o = escapeChar(buf, o, ((c & 15) << 12) | ((b[i + 1]! & 63) << 6) | (b[i + 2]! & 63));
+        i += 2;
+      }
+    }
+    buf[o++] = 34;
+    this.off = o;
+  }
+
   bytes(b: Uint8Array): void {
     const n = b.length;
     if (this.off + n > this.buf.length) this.room(n);
@@ -619,9 +644,14 @@ function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => s
 }
 
 /** One trace, as serializeTrace gives it, into a ByteSink (no newline). */
-export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string, replySummary: (hex: string) => string): void {
+/**
+ * The JSON of `{summary, ...t}` into `sink`. `summary` is the frame's print line, as a string or as
+ * printLineUtf8's bytes (ASCII and U+2192 only), which give the same JSON.
+ */
+export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string | Uint8Array, replySummary: (hex: string) => string): void {
   sink.raw('{"summary":');
-  sink.str(summary);
+  if (typeof summary === 'string') sink.str(summary);
+  else sink.plainUtf8Str(summary);
   sink.raw(',"frame":');
   sink.ascii(frameJson(t.frame));
   sink.raw(',"path":');

@@ -309,3 +309,34 @@ export function writePrintLine(out: Uint8Array, pos: number, no: number, relTime
   out[pos++] = 0x0a;
   return pos;
 }
+
+let lineScratch = new Uint8Array(512);
+
+/**
+ * A frame's print line (formatPrintLine's text, without the newline) as UTF-8 bytes, written by
+ * writePrintLine (no string is built), for serialisers that copy it as is. It is returned as the
+ * string instead when its bytes would not be plain: when the relative time is beyond 2**53 ns, or
+ * when the text holds anything but ASCII and the column arrow (U+2192), so that a reader of the
+ * bytes never has to decode anything else.
+ */
+export function printLineUtf8(no: number, relTimeNs: bigint, s: FrameSummary, length: number, decimals = 6): Uint8Array | string {
+  const rel = Number(relTimeNs);
+  if (Number.isSafeInteger(rel)) {
+    const need = printLineMaxBytes(s);
+    if (need > lineScratch.length) lineScratch = new Uint8Array(need);
+    const b = lineScratch;
+    const end = writePrintLine(b, 0, no, rel, s, length, decimals) - 1;
+    let plain = true;
+    for (let i = 0; i < end; i++) {
+      const c = b[i]!;
+      if (c < 0x80) continue;
+      if (c === 0xe2 && b[i + 1] === 0x86 && b[i + 2] === 0x92) i += 2;
+      else {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return b.slice(0, end);
+  }
+  return formatPrintLine(no, relTimeNs, s, length, decimals);
+}

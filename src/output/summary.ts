@@ -58,7 +58,7 @@ import { Bounds, bytes, bytesHex, capturedFrom, ensure, hex, MALFORMED, sub, u16
 
 export { SummaryContext, type SummaryOptions } from './summary-state.js';
 export { sanitize } from './sanitize.js';
-export { formatPrintLine, formatRelativeTime, printLineMaxBytes, tsDecimals, writePrintLine } from './summary-line.js';
+export { formatPrintLine, formatRelativeTime, printLineMaxBytes, printLineUtf8, tsDecimals, writePrintLine } from './summary-line.js';
 
 /** The four text columns of one frame's line. */
 export interface FrameSummary {
@@ -486,3 +486,14 @@ function arpInfo(
 }
 
 // --- the line: see summary-line.ts ---------------------------------------------------------
+
+/**
+ * The one-line summary of a frame the simulated host sent, given as hex (an Ethernet frame), as
+ * traces show it: `src → dst PROTO LEN info`.
+ */
+export function summarizeReplyHex(h: string): string {
+  const b = Buffer.from(h, 'hex');
+  const data = new Uint8Array(b.buffer, b.byteOffset, b.length);
+  const s = summarizeFrame({ linkType: 1, data, origLen: data.length });
+  return `${s.src} → ${s.dst} ${s.protocol} ${data.length} ${s.info}`;
+}

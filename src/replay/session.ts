@@ -90,6 +90,15 @@ export class Session {
     );
   }
 
+  /**
+   * With full recording: whether the frames pushed from now on get a trace (see
+   * Recorder.setTracing). The kernel runs the same either way; a worker that renders every other
+   * block of frames (cli/parallel.ts) replays the others without traces.
+   */
+  setTracing(on: boolean): void {
+    this.recorder?.setTracing(on);
+  }
+
   /** Run `fn` with this session's recorder attached as the kfunc call sink. */
   private attached<T>(fn: () => T): T {
     const prev = setCallSink(this.recorder);

@@ -45,7 +45,8 @@ export class Recorder implements CallSink {
   private cur: PacketTrace | null = null;
   /** Path nodes are immutable and the same for a given function at a given depth: shared. */
   private readonly nodes: PathNode[][] = [];
-  readonly wantsCalls: boolean;
+  /** Whether the frames that begin from now on get a trace (full mode; see setTracing). */
+  private tracing = true;
 
   // aggregate counts (kept in every mode)
   /** Calls per kfunc id, bumped by the kfunc wrappers; counting starts with the first frame (the
@@ -62,8 +63,21 @@ export class Recorder implements CallSink {
   /** Called with each trace as its window closes (the session adds the socket snapshots). */
   onClose: ((t: PacketTrace) => void) | null = null;
 
-  constructor(readonly mode: RecordMode = 'full') {
-    this.wantsCalls = mode === 'full';
+  constructor(readonly mode: RecordMode = 'full') {}
+
+  /** The kfunc wrappers call `enter` only while a trace is open. */
+  get wantsCalls(): boolean {
+    return this.cur !== null;
+  }
+
+  /**
+   * Full mode: whether the frames that begin from now on get a trace (default yes). Without one a
+   * frame costs what it costs in aggregate mode; the kernel runs exactly the same. Takes effect at
+   * the next begin(), so work still done in the current window (timers due before the next frame)
+   * is recorded in the current trace.
+   */
+  setTracing(on: boolean): void {
+    this.tracing = on;
   }
 
   get callCounts(): Float64Array {
@@ -79,7 +93,8 @@ export class Recorder implements CallSink {
       this.counting = true;
       refreshCallSink(this);
     }
-    this.cur = this.mode === 'full' ? emptyTrace(frame) : null;
+    this.cur = this.mode === 'full' && this.tracing ? emptyTrace(frame) : null;
+    if ((prev !== null) !== (this.cur !== null)) refreshCallSink(this);
     return prev;
   }
 
@@ -88,6 +103,7 @@ export class Recorder implements CallSink {
     const t = this.cur;
     if (t !== null && this.onClose !== null) this.onClose(t);
     this.cur = null;
+    if (t !== null) refreshCallSink(this);
     return t;
   }
 
@@ -97,7 +113,7 @@ export class Recorder implements CallSink {
 
   // --- calls -------------------------------------------------------------------------------
 
-  /** A kfunc starts (full mode only; the wrapper keeps the stack and the counts). */
+  /** A kfunc starts, while a trace is open (the wrapper keeps the stack and the counts). */
   enter(info: KfuncInfo, depth: number): void {
     if (depth >= this.stackAt.length) this.growStack();
     const t = this.cur;
@@ -143,7 +159,7 @@ export class Recorder implements CallSink {
   /** Index into `path` of the innermost running function (-1 if none or outside a trace). */
   at(): number {
     const n = kfuncDepth();
-    return n > 0 && this.wantsCalls ? this.stackAt[n - 1]! : -1;
+    return n > 0 && this.cur !== null ? this.stackAt[n - 1]! : -1;
   }
 
   // --- events from the kernel model --------------------------------------------------------

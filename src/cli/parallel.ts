@@ -1,0 +1,184 @@
+/**
+ * `-T json` / `-T ndjson` of a capture file on several cores.
+ *
+ * The simulation is one sequence of kernel states, so it cannot be split; but recording a trace and
+ * serialising it cost about twice what the kernel itself costs. So N worker threads (trace-worker.ts)
+ * each replay the whole capture and each records and serialises every N-th block of frames, with
+ * tracing off for the others. The main thread writes the blocks in order: the output is byte for byte
+ * what one thread writes (test/cli/parallel.test.ts compares them).
+ *
+ * Used for a file (not standard input) of at least AUTO_MIN_BYTES when the machine has two cores or
+ * more, with -T alone (not with -V, --stats, -w or --merge); `--threads N` chooses, `--threads 1` is
+ * the serial run. Memory: each worker holds its own simulated host, and at most `window` blocks are
+ * ahead of what stdout has taken (workers wait on a shared counter for their turn).
+ */
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { HostProfile } from '../replay/profile.js';
+import { CliError, EXIT_INPUT, EXIT_OK } from './errors.js';
+import { LineOut } from './out.js';
+import type { CliIo } from './main.js';
+import type { RunOptions } from './run.js';
+
+/** Frames per block: about 8 MB of NDJSON for the benchmark's traces. */
+export const DEFAULT_BLOCK = 1000;
+/** Smaller captures run in one thread (starting the workers costs about 0.2 s). */
+export const AUTO_MIN_BYTES = 8 << 20;
+
+export interface TraceWorkerData {
+  file: string;
+  profile: HostProfile;
+  format: 'json' | 'ndjson';
+  limit: number;
+  drainNs: string;
+  worker: number;
+  workers: number;
+  block: number;
+  /** How many blocks a worker may be ahead of the ones written. */
+  window: number;
+  /** Int32Array [blocks written], shared. */
+  control: SharedArrayBuffer;
+  /** Where the main thread gives back the buffers it has written. */
+  returns: MessagePort;
+}
+
+export type TraceWorkerMessage =
+  | { type: 'block'; block: number; chunks: Uint8Array[] }
+  | { type: 'end'; frames: number }
+  | { type: 'error'; frames: number; line: string }
+  | { type: 'fatal'; message: string };
+
+function workerUrl(): URL {
+  return new URL('./trace-worker.js', import.meta.url);
+}
+
+/** How many threads to run `opts` on (1: the serial run). */
+export function planThreads(opts: RunOptions): number {
+  if (opts.format === undefined || opts.verbose || opts.stats || opts.write !== undefined || opts.merge !== undefined || opts.file === '-') return 1;
+  if (opts.threads === 1) return 1;
+  // Running from the TypeScript sources (the tests' in-process runs): no compiled worker.
+  if (!existsSync(fileURLToPath(workerUrl()))) return 1;
+  if (opts.threads !== undefined) return opts.threads;
+  if (availableParallelism() < 2) return 1;
+  try {
+    if (statSync(opts.file).size < AUTO_MIN_BYTES) return 1;
+  } catch {
+    return 1; // the serial run reports it
+  }
+  return 2;
+}
+
+export async function runParallel(opts: RunOptions, profile: HostProfile, io: CliIo, workers: number): Promise<number> {
+  const format = opts.format!;
+  const out = new LineOut(io.stdout);
+  const control = new Int32Array(new SharedArrayBuffer(4));
+  const block = opts.threadBlock ?? DEFAULT_BLOCK;
+  const ready = new Map<number, Uint8Array[]>();
+  let next = 0;
+  let ended = 0;
+  let frames = -1;
+  let errorLine: string | undefined;
+  let fatal: Error | undefined;
+  let writing = false;
+  let settle!: () => void;
+  const done = new Promise<void>((resolve) => (settle = resolve));
+
+  const pool: Worker[] = [];
+  const returns: MessagePort[] = [];
+  // As the serial run: only the process's own stdout is known to keep nothing once its buffer is
+  // empty (a test's stream may hold on to the chunks).
+  const reuse = io.stdout === (process.stdout as unknown);
+  const giveBack = (b: number, chunk: Uint8Array): void => {
+    const ab = chunk.buffer as ArrayBuffer;
+    if (reuse && io.stdout.writableLength === 0 && chunk.byteOffset === 0 && ab.byteLength === 1 << 20) returns[b % workers]!.postMessage(ab, [ab]);
+  };
+
+  const finished = (): boolean => fatal !== undefined || out.isClosed || (ended === workers && frames >= 0 && next >= Math.ceil(frames / block));
+
+  // Write the blocks that are ready, in order.
+  const pump = async (): Promise<void> => {
+    if (writing) return;
+    writing = true;
+    try {
+      while (!out.isClosed && ready.has(next)) {
+        const list = ready.get(next)!;
+        ready.delete(next);
+        for (const c of list) {
+          const p = out.bytes(c);
+          if (p) await p;
+          giveBack(next, c);
+        }
+        next++;
+        Atomics.store(control, 0, next);
+        Atomics.notify(control, 0);
+      }
+    } finally {
+      writing = false;
+    }
+    if (finished()) settle();
+  };
+
+  for (let i = 0; i < workers; i++) {
+    const channel = new MessageChannel();
+    returns.push(channel.port1);
+    const data: TraceWorkerData = {
+      file: opts.file,
+      profile,
+      format,
+      limit: opts.count ?? Number.MAX_SAFE_INTEGER,
+      drainNs: String(BigInt(opts.drainMs) * 1_000_000n),
+      worker: i,
+      workers,
+      block,
+      window: 2 * workers,
+      control: control.buffer as SharedArrayBuffer,
+      returns: channel.port2,
+    };
+    const w = new Worker(workerUrl(), { workerData: data, transferList: [channel.port2] });
+    w.on('message', (m: TraceWorkerMessage) => {
+      if (m.type === 'block') {
+        ready.set(m.block, m.chunks);
+        void pump();
+        return;
+      }
+      if (m.type === 'fatal') fatal ??= new Error(m.message);
+      else {
+        frames = m.frames;
+        if (m.type === 'error') errorLine ??= m.line;
+        ended++;
+      }
+      void pump();
+    });
+    w.on('error', (e) => {
+      fatal ??= e;
+      settle();
+    });
+    w.on('exit', (code) => {
+      if (code !== 0 && !finished()) {
+        fatal ??= new Error(`trace worker ${i} exited with code ${code}`);
+        settle();
+      }
+    });
+    pool.push(w);
+  }
+  // A closed stdout (`| head`) ends the run quietly.
+  io.stdout.once('error', () => settle());
+  const closedPoll = setInterval(() => {
+    if (out.isClosed) settle();
+  }, 100);
+
+  try {
+    await done;
+  } finally {
+    clearInterval(closedPoll);
+    await Promise.all(pool.map((w) => w.terminate()));
+    for (const p of returns) p.close();
+  }
+  if (fatal) throw fatal;
+  if (!out.isClosed && format === 'json') out.bytes(Buffer.from(frames > 0 ? ']\n' : '[]\n'));
+  await out.end();
+  if (errorLine !== undefined) throw new CliError(errorLine, EXIT_INPUT);
+  return EXIT_OK;
+}
