@@ -63,6 +63,8 @@ for (const n of sizes) {
   process.env.BENCH_FRAMES = String(n);
   row.stats = peakRss(join(root, 'bench', 'simulate.mjs'), [f, 'stats']);
   row.ndjson = peakRss(join(root, 'bench', 'simulate.mjs'), [f, 'ndjson']);
+  // The same on one thread (the default above uses two worker threads for files of 8 MiB or more).
+  row.ndjson1 = peakRss(join(root, 'bench', 'simulate.mjs'), [f, 'ndjson', '--threads', '1']);
   if (have('tmux')) {
     // The terminal UI on the same file, driven in tmux: first screen, fully indexed, a jump.
     const r = spawnSync(process.execPath, [join(root, 'test', 'tui', 'first-screen.mjs'), f, '--host', '192.0.2.10/24', '--mac', '02:00:00:00:00:0a'], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000 });
@@ -80,7 +82,7 @@ writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 1) + '
 
 // Summary table
 const fmt = (x) => (x == null ? '-' : x.toLocaleString('en-US'));
-console.log('\nframes     | parse-only f/s | RSS MiB | -P f/s  | tcpdump f/s | tshark -q f/s | --stats f/s | RSS MiB | ndjson f/s | RSS MiB | tshark phs f/s | TUI first screen ms');
+console.log('\nframes     | parse-only f/s | RSS MiB | -P f/s  | tcpdump f/s | tshark -q f/s | --stats f/s | RSS MiB | ndjson f/s | RSS MiB | 1 thread f/s | tshark phs f/s | TUI first screen ms');
 for (const r of results.runs) {
   console.log([
     fmt(r.frames).padEnd(10),
@@ -93,6 +95,7 @@ for (const r of results.runs) {
     fmt(r.stats?.peakRssMiB).padStart(7),
     fmt(r.ndjson?.framesPerSec).padStart(10),
     fmt(r.ndjson?.peakRssMiB).padStart(7),
+    fmt(r.ndjson1?.framesPerSec).padStart(12),
     fmt(r.tsharkPhs?.framesPerSec).padStart(14),
     fmt(r.tui?.firstScreenMs).padStart(19),
   ].join(' | '));
