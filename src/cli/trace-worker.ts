@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     // As the serial run: keep what was produced (the last trace too), then report.
     finishUp();
     const line = errorLine(e, d.file);
-    post(line !== undefined ? { type: 'error', frames: n, line } : { type: 'fatal', message: (e as Error)?.stack ?? String(e) });
+    post(line !== undefined ? { type: 'error', frames: n, line } : { type: 'fatal', message: e instanceof Error ? e.message : String(e) });
     return;
   }
   finishUp();
