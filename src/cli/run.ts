@@ -254,6 +254,8 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
     pendingSummary = line;
   };
 
+  // Frames kept to infer the host from, until INFER_FRAMES are read (then replayed).
+  let buffered: CapturedFrame[] | undefined;
   try {
     if (opts.write !== undefined) {
       try {
@@ -270,7 +272,7 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
       }
     }
     if (simulate && profile) startSession(profile);
-    let buffered: CapturedFrame[] | undefined = simulate && !profile ? [] : undefined;
+    buffered = simulate && !profile ? [] : undefined;
     outer: for await (const batch of readCaptureBatches(input, name, { onInterface })) {
       for (const f of batch) {
         if (n >= limit || out.isClosed) break outer;
@@ -297,7 +299,16 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
       for (const b of buffered) await handle(b);
     }
   } catch (e) {
-    // Keep everything produced so far: finish the traces and the reply file, then report.
+    // Keep everything produced so far: the frames read before a bad spot that were still kept for
+    // inferring the host are simulated too; finish the traces and the reply file, then report.
+    const kept = buffered;
+    buffered = undefined;
+    if (kept && !session && !out.isClosed) {
+      const inf = inferHost(kept);
+      io.stderr.write(`skbtrace: ${inf.message}\n`);
+      startSession(inf.profile);
+      for (const b of kept) await handle(b);
+    }
     await finishUp();
     throw e;
   }

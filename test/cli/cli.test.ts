@@ -81,6 +81,19 @@ describe('bad input: one line naming file, offset and problem; exit 2', () => {
     expect(r.out).toContain('path:');
     expect(r.out).toContain('__netif_receive_skb_core');
   });
+  it('a file cut before the host could be inferred keeps the frames read: simulated, then the error', () => {
+    const f = join(dir, 'cut3.pcap');
+    writeFileSync(f, good.subarray(0, good.length - 10));
+    const r = sk([f, '-T', 'ndjson']);
+    expect(r.code).toBe(2);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).path.map((n: { fn: string }) => n.fn)).toContain('arp_rcv');
+    const err = r.err.trim().split('\n');
+    expect(err).toHaveLength(2);
+    expect(err[0]).toMatch(/^skbtrace: .*--host-profile/); // what was inferred, and how to override it
+    expect(err[1]).toMatch(/cut3\.pcap: offset \d+: .*truncated/i);
+  });
   it('stdin works like a file', () => {
     const r = sk(['-', '-P'], good);
     expect(r.code).toBe(0);
