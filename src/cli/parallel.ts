@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { HostProfile } from '../replay/profile.js';
 import { CliError, EXIT_INPUT, EXIT_OK } from './errors.js';
 import { LineOut } from './out.js';
+import { traceRecordsEnd } from '../output/json.js';
 import type { CliIo } from './main.js';
 import type { RunOptions } from './run.js';
 
@@ -177,7 +178,8 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
     for (const p of returns) p.close();
   }
   if (fatal) throw fatal;
-  if (!out.isClosed && format === 'json') out.bytes(Buffer.from(frames > 0 ? ']\n' : '[]\n'));
+  const end = traceRecordsEnd(format, Math.max(frames, 0));
+  if (!out.isClosed && end) out.bytes(Buffer.from(end));
   await out.end();
   if (errorLine !== undefined) throw new CliError(errorLine, EXIT_INPUT);
   return EXIT_OK;

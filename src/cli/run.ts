@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { openCaptureFile, readCaptureBatches, createCaptureWriter, formatForPath, type CaptureInterface, type CapturedFrame, type CaptureWriter } from '../capture/index.js';
 import { createSummaryContext, formatPrintLine, printLineMaxBytes, printLineUtf8, summarizeFrame, summarizeReplyHex, tsDecimals, writePrintLine } from '../output/summary.js';
 import { formatTraceDetail } from '../output/text.js';
-import { ByteSink, writeTrace } from '../output/json.js';
+import { ByteSink, traceRecordsEnd, writeTraceRecord } from '../output/json.js';
 import { createMergeWriter, type MergeWriter } from '../output/merge.js';
 import { Session } from '../replay/session.js';
 import { parseProfile, defaultProfile, isIPv4, type HostProfile, ProfileError } from '../replay/profile.js';
@@ -102,7 +102,12 @@ async function inferFromFile(opts: RunOptions, io: CliIo): Promise<HostProfile |
   } catch {
     return undefined;
   }
-  const inf = inferHost(buffered);
+  return announceHost(buffered, io);
+}
+
+/** The host inferred from `frames`, saying on stderr what was inferred and how to override it. */
+function announceHost(frames: CapturedFrame[], io: CliIo): HostProfile {
+  const inf = inferHost(frames);
   io.stderr.write(`skbtrace: ${inf.message}\n`);
   return inf.profile;
 }
@@ -182,9 +187,7 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
   const emitOut = (t: PacketTrace, summary: string | Uint8Array): Promise<void> | undefined => {
     let w: Promise<void> | undefined;
     if (opts.format !== undefined) {
-      if (opts.format === 'json') sink.ascii(jsonCount++ === 0 ? '[' : ',');
-      writeTrace(sink, t, summary, replySummary);
-      sink.ascii('\n');
+      writeTraceRecord(sink, opts.format, jsonCount++, t, summary, replySummary);
       w = sink.pending;
       sink.pending = undefined;
     } else if (opts.verbose) {
@@ -281,39 +284,32 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
           // Collect frames to infer the host from, then replay them.
           buffered.push({ ...f, data: f.data.slice() });
           if (buffered.length < INFER_FRAMES) continue;
-          const inf = inferHost(buffered);
-          io.stderr.write(`skbtrace: ${inf.message}\n`);
-          startSession(inf.profile);
-          for (const b of buffered) await handle(b);
-          buffered = undefined;
+          await replayKept();
           continue;
         }
         const w = handle(f);
         if (w) await w;
       }
     }
-    if (buffered) {
-      const inf = inferHost(buffered);
-      io.stderr.write(`skbtrace: ${inf.message}\n`);
-      startSession(inf.profile);
-      for (const b of buffered) await handle(b);
-    }
+    await replayKept();
   } catch (e) {
     // Keep everything produced so far: the frames read before a bad spot that were still kept for
     // inferring the host are simulated too; finish the traces and the reply file, then report.
-    const kept = buffered;
-    buffered = undefined;
-    if (kept && !session && !out.isClosed) {
-      const inf = inferHost(kept);
-      io.stderr.write(`skbtrace: ${inf.message}\n`);
-      startSession(inf.profile);
-      for (const b of kept) await handle(b);
-    }
+    if (!out.isClosed) await replayKept();
     await finishUp();
     throw e;
   }
   await finishUp();
   return EXIT_OK;
+
+  /** Infer the host from the frames kept so far, start the session and simulate them. */
+  async function replayKept(): Promise<void> {
+    const kept = buffered;
+    buffered = undefined;
+    if (!kept) return;
+    startSession(announceHost(kept, io));
+    for (const b of kept) await handle(b);
+  }
 
   async function finishUp(): Promise<void> {
     const s = session;
@@ -322,7 +318,7 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
       await emit(s.finish(), pendingSummary);
       if (opts.stats && s.recorder) for (const l of formatStats(s.recorder.stats(), s.host)) out.line(l);
     }
-    if (opts.format === 'json') sink.ascii(jsonCount ? ']\n' : '[]\n');
+    if (opts.format !== undefined) sink.ascii(traceRecordsEnd(opts.format, jsonCount));
     await sink.flush();
     await out.end();
     const w = writer;

@@ -13,7 +13,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { openCaptureFile, readCaptureBatches, type CaptureInterface } from '../capture/index.js';
-import { ByteSink, writeTrace } from '../output/json.js';
+import { ByteSink, writeTraceRecord } from '../output/json.js';
 import { createSummaryContext, printLineUtf8, summarizeFrame, summarizeReplyHex, tsDecimals } from '../output/summary.js';
 import { Session } from '../replay/session.js';
 import type { PacketTrace } from '../trace/model.js';
@@ -54,10 +54,9 @@ function waitForTurn(b: number): void {
   }
 }
 
+/** The trace of frame `seq` (every frame has one, so `seq` records come before it). */
 function render(t: PacketTrace, summary: string | Uint8Array, seq: number): void {
-  if (d.format === 'json') sink.ascii(seq === 0 ? '[' : ',');
-  writeTrace(sink, t, summary, summarizeReplyHex);
-  sink.ascii('\n');
+  writeTraceRecord(sink, d.format, seq, t, summary, summarizeReplyHex);
 }
 
 async function main(): Promise<void> {

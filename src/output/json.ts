@@ -645,6 +645,21 @@ function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => s
 
 /** One trace, as serializeTrace gives it, into a ByteSink (no newline). */
 /**
+ * One trace as a record of `-T json` (an element of one array: `[` before the first, `,` before
+ * the others) or `-T ndjson`, with its newline. `index` counts the records written before it.
+ */
+export function writeTraceRecord(sink: ByteSink, format: 'json' | 'ndjson', index: number, t: PacketTrace, summary: string | Uint8Array, replySummary: (hex: string) => string): void {
+  if (format === 'json') sink.ascii(index === 0 ? '[' : ',');
+  writeTrace(sink, t, summary, replySummary);
+  sink.ascii('\n');
+}
+
+/** What ends the records of `-T json` (`[]` when there were none) or `-T ndjson` (nothing). */
+export function traceRecordsEnd(format: 'json' | 'ndjson', count: number): string {
+  return format === 'json' ? (count ? ']\n' : '[]\n') : '';
+}
+
+/**
  * The JSON of `{summary, ...t}` into `sink`. `summary` is the frame's print line, as a string or as
  * printLineUtf8's bytes (ASCII and U+2192 only), which give the same JSON.
  */

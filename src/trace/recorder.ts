@@ -39,8 +39,8 @@ export function emptyTrace(frame: FrameInfo): PacketTrace {
 const BOOT_COUNTS = new Float64Array(KFUNC_CAPACITY);
 
 export class Recorder implements CallSink {
-  /** For each depth of the kfunc stack, the index of its call in the current trace's path (-1
-   *  outside a trace). Kept in full mode only. */
+  /** For each depth of the kfunc stack, the index of its call in the current trace's path (valid
+   *  while a trace is open). */
   private stackAt: Int32Array = new Int32Array(64);
   private cur: PacketTrace | null = null;
   /** Path nodes are immutable and the same for a given function at a given depth: shared. */
@@ -115,26 +115,23 @@ export class Recorder implements CallSink {
 
   /** A kfunc starts, while a trace is open (the wrapper keeps the stack and the counts). */
   enter(info: KfuncInfo, depth: number): void {
-    if (depth >= this.stackAt.length) this.growStack();
     const t = this.cur;
-    if (t !== null) {
-      const path = t.path;
-      this.stackAt[depth] = path.length;
-      let byDepth = this.nodes[info.id];
-      if (byDepth === undefined) byDepth = this.nodes[info.id] = [];
-      let node = byDepth[depth];
-      if (node === undefined) {
-        node = { fn: info.name, depth, file: info.file, inline: info.inline };
-        // A dense number per (function, depth), not enumerable (not part of the data): the JSON
-        // writer hashes paths by it (see pathKey in output/json.ts).
-        Object.defineProperty(node, PATH_KEY, { value: info.id * 256 + (depth & 255) });
-        Object.freeze(node);
-        byDepth[depth] = node;
-      }
-      path.push(node);
-    } else {
-      this.stackAt[depth] = -1;
+    if (t === null) return;
+    if (depth >= this.stackAt.length) this.growStack();
+    const path = t.path;
+    this.stackAt[depth] = path.length;
+    let byDepth = this.nodes[info.id];
+    if (byDepth === undefined) byDepth = this.nodes[info.id] = [];
+    let node = byDepth[depth];
+    if (node === undefined) {
+      node = { fn: info.name, depth, file: info.file, inline: info.inline };
+      // A dense number per (function, depth), not enumerable (not part of the data): the JSON
+      // writer hashes paths by it (see pathKey in output/json.ts).
+      Object.defineProperty(node, PATH_KEY, { value: info.id * 256 + (depth & 255) });
+      Object.freeze(node);
+      byDepth[depth] = node;
     }
+    path.push(node);
   }
 
   private growStack(): void {
