@@ -178,8 +178,13 @@ export class SkBuff {
   dev: NetDevice | null = null;
   /** skb_dst() (opaque: the route/dst model owns it). */
   dst: unknown = null;
-  /** Receive/transmit time, ns on the session's clock (0: not set). */
-  tstamp = 0;
+  /**
+   * Receive/transmit time, ns on the session's clock (0: not set). Starts as -0, which equals 0
+   * everywhere it is used, but is not a small integer: V8 then stores the field as a double from the
+   * start, instead of switching every sk_buff to a new layout (and throwing away the compiled code
+   * of every function that touches one) when the clock passes 2^31 ns, 2.1 s into a capture.
+   */
+  tstamp = -0;
   /** The 48-byte control buffer (IPCB, TCP_SKB_CB ... live here). */
   readonly cb = new Uint8Array(SKB_CB_SIZE);
 

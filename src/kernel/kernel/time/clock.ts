@@ -7,12 +7,33 @@
  * include/linux/jiffies.h). Boot time is the first frame's timestamp.
  */
 export class VirtualClock {
-  /** ns since the epoch (capture time). */
-  nowNs = 0n;
-  /** Capture time at which the simulated machine booted. */
-  bootNs = 0n;
+  private now = 0n;
+  private boot = 0n;
+  /** `jiffies` for the current now/boot: computed when either moves (BigInt arithmetic is slow,
+   *  and the kernel reads jiffies many times per packet). */
+  private jiffiesNow = 0;
 
-  constructor(readonly hz = 1000) {}
+  constructor(readonly hz = 1000) {
+    this.update();
+  }
+
+  /** ns since the epoch (capture time). */
+  get nowNs(): bigint {
+    return this.now;
+  }
+  set nowNs(v: bigint) {
+    this.now = v;
+    this.update();
+  }
+
+  /** Capture time at which the simulated machine booted. */
+  get bootNs(): bigint {
+    return this.boot;
+  }
+  set bootNs(v: bigint) {
+    this.boot = v;
+    this.update();
+  }
 
   get initialJiffies(): number {
     // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300 * HZ); kept as a plain number here.
@@ -21,13 +42,17 @@ export class VirtualClock {
 
   /** Ticks since boot plus INITIAL_JIFFIES, as the kernel's `jiffies` (64-bit on x86_64). */
   get jiffies(): number {
-    const ticks = Number(((this.nowNs - this.bootNs) * BigInt(this.hz)) / 1_000_000_000n);
-    return this.initialJiffies + ticks;
+    return this.jiffiesNow;
+  }
+
+  private update(): void {
+    const ticks = Number(((this.now - this.boot) * BigInt(this.hz)) / 1_000_000_000n);
+    this.jiffiesNow = this.initialJiffies + ticks;
   }
 
   /** ktime_get(): monotonic ns since boot. */
   ktimeGetNs(): bigint {
-    return this.nowNs - this.bootNs;
+    return this.now - this.boot;
   }
 
   msecsToJiffies(ms: number): number {
@@ -40,6 +65,6 @@ export class VirtualClock {
 
   /** Move time forward (never backwards: captures can have out-of-order timestamps). */
   advanceTo(ns: bigint): void {
-    if (ns > this.nowNs) this.nowNs = ns;
+    if (ns > this.now) this.nowNs = ns;
   }
 }

@@ -101,17 +101,20 @@ export const deliver_skb = kfunc(
 );
 
 /** deliver_ptype_list_skb(): deliver to all but the last matching handler, which is returned. */
-function deliver_ptype_list_skb(skb: SkBuff, state: { pt_prev: PacketType | null }, orig_dev: NetDevice, type: number, list: readonly PacketType[] | undefined): void {
-  if (!list) return;
-  for (const ptype of list) {
+function deliver_ptype_list_skb(skb: SkBuff, pt_prev: PacketType | null, orig_dev: NetDevice, type: number, list: readonly PacketType[] | undefined): PacketType | null {
+  if (!list) return pt_prev;
+  for (let i = 0; i < list.length; i++) {
+    const ptype = list[i]!;
     if (ptype.type !== type) continue;
-    if (state.pt_prev) deliver_skb(skb, state.pt_prev, orig_dev);
-    state.pt_prev = ptype;
+    if (pt_prev) deliver_skb(skb, pt_prev, orig_dev);
+    pt_prev = ptype;
   }
+  return pt_prev;
 }
 
+/** What __netif_receive_skb_core gives back besides its return value (the kernel's `*pskb` and
+ *  `*ppt_prev` out-parameters): the skb (after VLAN untagging) and the handler left to call. */
 export interface RxCoreResult {
-  ret: number;
   skb: SkBuff | null;
   pt_prev: PacketType | null;
 }
@@ -124,11 +127,13 @@ export interface RxCoreResult {
  * calls it, one skb at a time or, on the NAPI list path, as a list. No handler: the skb is
  * dropped with SKB_DROP_REASON_UNHANDLED_PROTO. See net/core/dev.c.
  */
-export const __netif_receive_skb_core = kfunc('net/core/dev.c', function __netif_receive_skb_core(skb0: SkBuff, _pfmemalloc: boolean): RxCoreResult {
+export const __netif_receive_skb_core = kfunc('net/core/dev.c', function __netif_receive_skb_core(skb0: SkBuff, _pfmemalloc: boolean, out: RxCoreResult): number {
   let skb: SkBuff | null = skb0;
   const orig_dev = skb.dev!;
   const net = dev_net(orig_dev);
-  const state: { pt_prev: PacketType | null } = { pt_prev: null };
+  let pt_prev: PacketType | null = null;
+  out.skb = null;
+  out.pt_prev = null;
   // trace_netif_receive_skb(skb) fires here.
   skb.tstamp = skb.tstamp || Number(net.clock.ktimeGetNs());
   skb_reset_network_header(skb);
@@ -140,20 +145,20 @@ export const __netif_receive_skb_core = kfunc('net/core/dev.c', function __netif
     skb.skb_iif = skb.dev!.ifindex;
     if (skb.protocol === ETH_P_8021Q || skb.protocol === ETH_P_8021AD) {
       skb = skb_vlan_untag(skb);
-      if (!skb) return { ret: NET_RX_DROP, skb: null, pt_prev: null };
+      if (!skb) return NET_RX_DROP;
     }
     for (const ptype of net.ptype_all) {
-      if (state.pt_prev) deliver_skb(skb, state.pt_prev, orig_dev);
-      state.pt_prev = ptype;
+      if (pt_prev) deliver_skb(skb, pt_prev, orig_dev);
+      pt_prev = ptype;
     }
     for (const ptype of skb.dev!.ptype_all) {
-      if (state.pt_prev) deliver_skb(skb, state.pt_prev, orig_dev);
-      state.pt_prev = ptype;
+      if (pt_prev) deliver_skb(skb, pt_prev, orig_dev);
+      pt_prev = ptype;
     }
     if (skb.vlan_proto !== 0) {
-      if (state.pt_prev) {
-        deliver_skb(skb, state.pt_prev, orig_dev);
-        state.pt_prev = null;
+      if (pt_prev) {
+        deliver_skb(skb, pt_prev, orig_dev);
+        pt_prev = null;
       }
       if (vlan_do_receive(skb)) continue; // a VLAN device took it: another_round
     }
@@ -170,7 +175,7 @@ export const __netif_receive_skb_core = kfunc('net/core/dev.c', function __netif
         skb.vlan_proto = 0;
         skb.vlan_tci = 0;
         skb = skb_vlan_untag(skb);
-        if (!skb) return { ret: NET_RX_DROP, skb: null, pt_prev: null };
+        if (!skb) return NET_RX_DROP;
         if (skb.vlan_proto !== 0) continue;
       }
       break;
@@ -180,23 +185,28 @@ export const __netif_receive_skb_core = kfunc('net/core/dev.c', function __netif
   }
 
   const type = skb.protocol;
-  deliver_ptype_list_skb(skb, state, orig_dev, type, net.ptype_base.get(type));
-  deliver_ptype_list_skb(skb, state, orig_dev, type, orig_dev.ptype_specific);
-  if (skb.dev !== orig_dev) deliver_ptype_list_skb(skb, state, orig_dev, type, skb.dev!.ptype_specific);
+  pt_prev = deliver_ptype_list_skb(skb, pt_prev, orig_dev, type, net.ptype_base.get(type));
+  pt_prev = deliver_ptype_list_skb(skb, pt_prev, orig_dev, type, orig_dev.ptype_specific);
+  if (skb.dev !== orig_dev) pt_prev = deliver_ptype_list_skb(skb, pt_prev, orig_dev, type, skb.dev!.ptype_specific);
 
-  if (state.pt_prev) return { ret: NET_RX_SUCCESS, skb, pt_prev: state.pt_prev };
+  if (pt_prev) {
+    out.skb = skb;
+    out.pt_prev = pt_prev;
+    return NET_RX_SUCCESS;
+  }
   // drop:
   dev_stats_inc(skb.dev!, 'rx_dropped');
   kfree_skb_reason(skb, SKB_DROP_REASON_UNHANDLED_PROTO);
-  return { ret: NET_RX_DROP, skb: null, pt_prev: null };
+  return NET_RX_DROP;
 });
 
 /** __netif_receive_skb_one_core(): the one-skb path (backlog / netif_receive_skb). */
 export const __netif_receive_skb_one_core = kfunc('net/core/dev.c', function __netif_receive_skb_one_core(skb: SkBuff, pfmemalloc: boolean): number {
   const orig_dev = skb.dev!;
-  const r = __netif_receive_skb_core(skb, pfmemalloc);
+  const r: RxCoreResult = { skb: null, pt_prev: null };
+  const ret = __netif_receive_skb_core(skb, pfmemalloc, r);
   if (r.pt_prev && r.skb) return r.pt_prev.func(r.skb, r.skb.dev!, r.pt_prev, orig_dev);
-  return r.ret;
+  return ret;
 });
 
 export const __netif_receive_skb = kfunc('net/core/dev.c', function __netif_receive_skb(skb: SkBuff): number {
@@ -226,9 +236,10 @@ export const __netif_receive_skb_list_core = kfunc('net/core/dev.c', function __
   let pt_curr: PacketType | null = null;
   let od_curr: NetDevice | null = null;
   let sublist: SkBuff[] = [];
+  const r: RxCoreResult = { skb: null, pt_prev: null };
   for (const skb0 of head) {
     const orig_dev = skb0.dev!;
-    const r = __netif_receive_skb_core(skb0, pfmemalloc);
+    __netif_receive_skb_core(skb0, pfmemalloc, r);
     if (!r.pt_prev || !r.skb) continue;
     if (pt_curr !== r.pt_prev || od_curr !== orig_dev) {
       __netif_receive_skb_list_ptype(sublist, pt_curr, od_curr!);

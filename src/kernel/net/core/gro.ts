@@ -23,8 +23,16 @@ export const GRO_CONSUMED = 4;
  */
 export const dev_gro_receive = kfunc('net/core/gro.c', function dev_gro_receive(gro: GroNode, skb: SkBuff): number {
   const net = dev_net(skb.dev!);
-  const po = net.offload_base.find((p) => p.type === skb.protocol && p.gro_receive);
-  if (!po) return GRO_NORMAL;
+  const list = net.offload_base;
+  let po: (typeof list)[number] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    if (p.type === skb.protocol && p.gro_receive) {
+      po = p;
+      break;
+    }
+  }
+  if (po === null) return GRO_NORMAL;
   const pp = po.gro_receive!(gro.held, skb);
   void pp;
   return GRO_NORMAL;

@@ -177,24 +177,24 @@ export const ip_rcv_finish_core = kfunc(F, function ip_rcv_finish_core(net: Net,
   let drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
   if (ip_can_use_hint(skb, hint)) {
     drop_reason = ip_route_use_hint(skb, iph_daddr(skb), iph_saddr(skb), iph_tos(skb) & 0xfc, dev, hint!);
-    if (drop_reason) return drop_error();
+    if (drop_reason) return rcv_finish_drop_error(net, skb, drop_reason);
   }
   if (net.sysctlInt('net.ipv4.ip_early_demux', 1) && skb.dst === null && skb.sk === null && !ip_is_fragment(skb)) {
     // (TCP's early demux: TCP is not simulated)
     if (iph_protocol(skb) === IPPROTO_UDP && net.sysctlInt('net.ipv4.udp_early_demux', 1)) {
       drop_reason = udp_v4_early_demux(skb);
-      if (drop_reason) return drop_error();
+      if (drop_reason) return rcv_finish_drop_error(net, skb, drop_reason);
       drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
     }
   }
   if (!skb_valid_dst(skb)) {
     drop_reason = ip_route_input_noref(skb, iph_daddr(skb), iph_saddr(skb), iph_tos(skb) & 0xfc, dev);
-    if (drop_reason) return drop_error();
+    if (drop_reason) return rcv_finish_drop_error(net, skb, drop_reason);
     drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
   }
   if (iph_ihl(skb) > 5) {
     drop_reason = ip_rcv_options(skb, dev);
-    if (drop_reason) return drop();
+    if (drop_reason) return rcv_finish_drop(skb, drop_reason);
   }
   const rt = skb_rtable(skb);
   if (rt.rt_type === RTN_MULTICAST) {
@@ -205,22 +205,23 @@ export const ip_rcv_finish_core = kfunc(F, function ip_rcv_finish_core(net: Net,
     // RFC 1122 3.3.6: unicast IP in a link-layer broadcast.
     const in_dev = __in_dev_get_rcu(dev);
     if (in_dev !== null && IN_DEV_ORCONF(in_dev, 'drop_unicast_in_l2_multicast')) {
-      drop_reason = SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST;
-      return drop();
+      return rcv_finish_drop(skb, SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST);
     }
   }
   return NET_RX_SUCCESS;
-
-  function drop(): number {
-    kfree_skb_reason(skb, drop_reason);
-    return NET_RX_DROP;
-  }
-  function drop_error(): number {
-    if (drop_reason === SKB_DROP_REASON_IP_INADDRERRORS) SNMP_INC_STATS(net, 'IPSTATS_MIB_INADDRERRORS');
-    else if (drop_reason === SKB_DROP_REASON_IP_RPFILTER) SNMP_INC_STATS(net, 'LINUX_MIB_IPRPFILTER');
-    return drop();
-  }
 });
+
+// The drop labels of ip_rcv_finish_core, as functions of their own (closures would be allocated
+// for every packet).
+function rcv_finish_drop(skb: SkBuff, drop_reason: number): number {
+  kfree_skb_reason(skb, drop_reason);
+  return NET_RX_DROP;
+}
+function rcv_finish_drop_error(net: Net, skb: SkBuff, drop_reason: number): number {
+  if (drop_reason === SKB_DROP_REASON_IP_INADDRERRORS) SNMP_INC_STATS(net, 'IPSTATS_MIB_INADDRERRORS');
+  else if (drop_reason === SKB_DROP_REASON_IP_RPFILTER) SNMP_INC_STATS(net, 'LINUX_MIB_IPRPFILTER');
+  return rcv_finish_drop(skb, drop_reason);
+}
 
 /** ip_rcv_finish(): ip_rcv_finish_core then dst_input (the one-skb path). See net/ipv4/ip_input.c. */
 export const ip_rcv_finish = kfunc(F, function ip_rcv_finish(net: Net, _sk: unknown, skb: SkBuff): number {
@@ -238,11 +239,9 @@ export const ip_rcv_finish = kfunc(F, function ip_rcv_finish(net: Net, _sk: unkn
  */
 export const ip_rcv_core = kfunc(F, function ip_rcv_core(skb0: SkBuff, net: Net): SkBuff | null {
   let skb: SkBuff | null = skb0;
-  let drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
   if (skb.pkt_type === PACKET_OTHERHOST) {
     dev_stats_otherhost(skb.dev!);
-    drop_reason = SKB_DROP_REASON_OTHERHOST;
-    return drop();
+    return rcv_core_drop(skb, SKB_DROP_REASON_OTHERHOST);
   }
   SNMP_INC_STATS(net, 'IPSTATS_MIB_INRECEIVES');
   skb = skb_share_check(skb);
@@ -250,43 +249,42 @@ export const ip_rcv_core = kfunc(F, function ip_rcv_core(skb0: SkBuff, net: Net)
     SNMP_INC_STATS(net, 'IPSTATS_MIB_INDISCARDS');
     return null;
   }
-  drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
-  if (!pskb_may_pull(skb, 20)) return inhdr_error();
-  if (iph_ihl(skb) < 5 || iph_version(skb) !== 4) return inhdr_error();
-  if (!pskb_may_pull(skb, iph_ihl(skb) * 4)) return inhdr_error();
-  if (ip_fast_csum(skb.head, skb.network_header, iph_ihl(skb))) return csum_error();
+  if (!pskb_may_pull(skb, 20)) return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_NOT_SPECIFIED);
+  if (iph_ihl(skb) < 5 || iph_version(skb) !== 4) return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_NOT_SPECIFIED);
+  if (!pskb_may_pull(skb, iph_ihl(skb) * 4)) return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_NOT_SPECIFIED);
+  if (ip_fast_csum(skb.head, skb.network_header, iph_ihl(skb))) {
+    // csum_error:
+    SNMP_INC_STATS(net, 'IPSTATS_MIB_CSUMERRORS');
+    return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_IP_CSUM);
+  }
   const len = iph_tot_len(skb);
   if (skb.len < len) {
-    drop_reason = SKB_DROP_REASON_PKT_TOO_SMALL;
     SNMP_INC_STATS(net, 'IPSTATS_MIB_INTRUNCATEDPKTS');
-    return drop();
+    return rcv_core_drop(skb, SKB_DROP_REASON_PKT_TOO_SMALL);
   } else if (len < iph_ihl(skb) * 4) {
-    return inhdr_error();
+    return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_NOT_SPECIFIED);
   }
   if (pskb_trim_rcsum(skb, len)) {
     SNMP_INC_STATS(net, 'IPSTATS_MIB_INDISCARDS');
-    return drop();
+    return rcv_core_drop(skb, SKB_DROP_REASON_NOT_SPECIFIED);
   }
   skb.transport_header = skb.network_header + iph_ihl(skb) * 4;
   IPCB_clear(skb);
   skb_orphan(skb);
   return skb;
-
-  function csum_error(): null {
-    drop_reason = SKB_DROP_REASON_IP_CSUM;
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_CSUMERRORS');
-    return inhdr_error();
-  }
-  function inhdr_error(): null {
-    if (drop_reason === SKB_DROP_REASON_NOT_SPECIFIED) drop_reason = SKB_DROP_REASON_IP_INHDR;
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_INHDRERRORS');
-    return drop();
-  }
-  function drop(): null {
-    kfree_skb_reason(skb, drop_reason);
-    return null;
-  }
 });
+
+// The labels of ip_rcv_core (inhdr_error, drop), as functions of their own (closures would be
+// allocated for every packet).
+function rcv_core_inhdr_error(net: Net, skb: SkBuff, drop_reason: number): null {
+  if (drop_reason === SKB_DROP_REASON_NOT_SPECIFIED) drop_reason = SKB_DROP_REASON_IP_INHDR;
+  SNMP_INC_STATS(net, 'IPSTATS_MIB_INHDRERRORS');
+  return rcv_core_drop(skb, drop_reason);
+}
+function rcv_core_drop(skb: SkBuff, drop_reason: number): null {
+  kfree_skb_reason(skb, drop_reason);
+  return null;
+}
 
 /**
  * ip_rcv(): the ETH_P_IP handler for one skb (netif_receive_skb / backlog path): ip_rcv_core,

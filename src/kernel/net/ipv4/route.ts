@@ -373,7 +373,7 @@ export const ip_route_input_slow = kfunc(F, function ip_route_input_slow(skb: Sk
   if (ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr)) return martian_source(SKB_DROP_REASON_IP_INVALID_SOURCE);
   res.fa = null;
   res.table = 0;
-  if (ipv4_is_lbcast(daddr) || (saddr === 0 && daddr === 0)) return brd_input();
+  if (ipv4_is_lbcast(daddr) || (saddr === 0 && daddr === 0)) return brd_input(skb, saddr, dev, in_dev, res, err);
   if (ipv4_is_zeronet(saddr)) return martian_source(SKB_DROP_REASON_IP_INVALID_SOURCE);
   if (ipv4_is_zeronet(daddr)) return SKB_DROP_REASON_IP_INVALID_DEST; // martian_destination
   if (ipv4_is_loopback(daddr)) {
@@ -387,9 +387,9 @@ export const ip_route_input_slow = kfunc(F, function ip_route_input_slow(skb: Sk
   err = fib_lookup(net, fl4, res, 0);
   if (err !== 0) {
     if (!IN_DEV_FORWARD(in_dev)) err = -EHOSTUNREACH;
-    return no_route();
+    return no_route(skb, in_dev, res, err);
   }
-  if (res.type === RTN_BROADCAST) return brd_input();
+  if (res.type === RTN_BROADCAST) return brd_input(skb, saddr, dev, in_dev, res, err);
   err = -EINVAL;
   if (res.type === RTN_LOCAL) {
     reason = fib_validate_source_reason(skb, saddr, daddr, 0, dev, in_dev);
@@ -398,30 +398,32 @@ export const ip_route_input_slow = kfunc(F, function ip_route_input_slow(skb: Sk
   }
   if (!IN_DEV_FORWARD(in_dev)) {
     err = -EHOSTUNREACH;
-    return no_route();
+    return no_route(skb, in_dev, res, err);
   }
   if (res.type !== RTN_UNICAST) return SKB_DROP_REASON_IP_INVALID_DEST; // martian_destination
   return ip_mkroute_input(skb, res, in_dev, daddr, saddr);
-
-  function brd_input(): number {
-    if (skb.protocol !== ETH_P_IP) return SKB_DROP_REASON_INVALID_PROTO;
-    if (!ipv4_is_zeronet(saddr)) {
-      const r = fib_validate_source_reason(skb, saddr, 0, 0, dev, in_dev!);
-      if (r) return martian_source(r);
-    }
-    res.type = RTN_BROADCAST;
-    return local_input(skb, res, in_dev!, RTCF_BROADCAST, err);
-  }
-  function no_route(): number {
-    res.type = RTN_UNREACHABLE;
-    res.fa = null;
-    return local_input(skb, res, in_dev!, 0, err);
-  }
-  function martian_source(r: number): number {
-    // ip_handle_martian_source(): only logs (log_martians).
-    return r;
-  }
 });
+
+// The labels of ip_route_input_slow (brd_input, no_route, martian_source), as functions of their
+// own: closures inside it would be allocated on every received packet.
+function brd_input(skb: SkBuff, saddr: number, dev: NetDevice, in_dev: InDevice, res: FibResult, err: number): number {
+  if (skb.protocol !== ETH_P_IP) return SKB_DROP_REASON_INVALID_PROTO;
+  if (!ipv4_is_zeronet(saddr)) {
+    const r = fib_validate_source_reason(skb, saddr, 0, 0, dev, in_dev);
+    if (r) return martian_source(r);
+  }
+  res.type = RTN_BROADCAST;
+  return local_input(skb, res, in_dev, RTCF_BROADCAST, err);
+}
+function no_route(skb: SkBuff, in_dev: InDevice, res: FibResult, err: number): number {
+  res.type = RTN_UNREACHABLE;
+  res.fa = null;
+  return local_input(skb, res, in_dev, 0, err);
+}
+function martian_source(r: number): number {
+  // ip_handle_martian_source(): only logs (log_martians).
+  return r;
+}
 
 /**
  * ip_mc_validate_source(): the source checks of a multicast datagram: not a multicast or
