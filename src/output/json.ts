@@ -95,11 +95,6 @@ function list<T>(items: readonly T[], f: (x: T) => string): string {
   return s + ']';
 }
 
-function frameJson(f: PacketTrace['frame']): string {
-  let s = `{"index":${f.index},"tsNs":"${f.tsNs}","len":${f.len},"caplen":${f.caplen},"linkType":${f.linkType},"role":"${f.role}"`;
-  if (f.note !== undefined) s += `,"note":${q(f.note)}`;
-  return s + '}';
-}
 
 
 const sockEventJson = (e: NonNullable<PacketTrace['sockEvents']>[number]): string =>
@@ -110,20 +105,6 @@ const sockJson = (k: NonNullable<PacketTrace['sockets']>[number]): string =>
 /** `"key":` for a counter name, quoted once per name. */
 const counterKeys = new Map<string, string>();
 
-/** q(counters), without JSON.stringify's generic walk: the names are few and reused. */
-function countersJson(c: Record<string, number>): string {
-  let s = '';
-  for (const k in c) {
-    let qk = counterKeys.get(k);
-    if (qk === undefined) {
-      qk = q(k) + ':';
-      counterKeys.set(k, qk);
-    }
-    const v = c[k]!;
-    s += (s.length === 0 ? '{' : ',') + qk + (Number.isFinite(v) ? v : 'null');
-  }
-  return s.length === 0 ? '{}' : s + '}';
-}
 
 /** Quoted note texts: most notes repeat from frame to frame. */
 const noteCache = new Map<string, string>();
@@ -398,10 +379,19 @@ const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x9e3779b1) ^ (h 
 interface Frag<R> {
   rec: R;
   bytes: Uint8Array;
+  /** The fragment written right after this one, the last time this one was written. */
+  next: Frag<R> | null;
 }
 
+/**
+ * Records also repeat in order: the frames of one kind make the same sequence of ops, allocs and
+ * frees. So each fragment remembers the one written after it, and that one is tried first (checked
+ * field by field like a hash hit); only when it is not the record does the hash lookup run.
+ */
 class FragCache<R> {
   private readonly map = new Map<number, Frag<R>>();
+  /** The fragment written last (null after a record too big to cache, or a clear). */
+  private last: Frag<R> | null = null;
   constructor(
     private readonly hash: (r: R) => number,
     private readonly same: (a: R, b: R) => boolean,
@@ -411,22 +401,36 @@ class FragCache<R> {
   }
 
   write(w: ByteSink, r: R): void {
-    const h = this.hash(r);
-    const hit = this.map.get(h);
-    if (hit !== undefined && (hit.rec === r || this.same(hit.rec, r))) {
-      w.bytes(hit.bytes);
+    const last = this.last;
+    const guess = last !== null ? last.next : null;
+    if (guess !== null && (guess.rec === r || this.same(guess.rec, r))) {
+      w.bytes(guess.bytes);
+      this.last = guess;
       return;
     }
-    w.reserve(FRAG_MAX);
-    const from = w.buffered;
-    this.render(w, r);
-    if (w.buffered - from > FRAG_MAX) return;
-    if (this.map.size >= FRAG_CACHE_MAX) this.map.clear();
-    this.map.set(h, { rec: r, bytes: w.since(from) });
+    const h = this.hash(r);
+    let frag = this.map.get(h);
+    if (frag !== undefined && (frag.rec === r || this.same(frag.rec, r))) {
+      w.bytes(frag.bytes);
+    } else {
+      w.reserve(FRAG_MAX);
+      const from = w.buffered;
+      this.render(w, r);
+      if (w.buffered - from > FRAG_MAX) {
+        this.last = null;
+        return;
+      }
+      if (this.map.size >= FRAG_CACHE_MAX) this.clear();
+      frag = { rec: r, bytes: w.since(from), next: null };
+      this.map.set(h, frag);
+    }
+    if (this.last !== null) this.last.next = frag;
+    this.last = frag;
   }
 
   clear(): void {
     this.map.clear();
+    this.last = null;
   }
 }
 
@@ -601,6 +605,48 @@ const dropCache = new FragCache<Drop>(
   writeDrop,
 );
 
+/** The frame's FrameInfo as JSON. */
+function writeFrame(w: ByteSink, f: PacketTrace['frame']): void {
+  w.raw('{"index":');
+  w.num(f.index);
+  w.raw(',"tsNs":"');
+  w.raw(f.tsNs);
+  w.raw('","len":');
+  w.num(f.len);
+  w.raw(',"caplen":');
+  w.num(f.caplen);
+  w.raw(',"linkType":');
+  w.num(f.linkType);
+  w.raw(',"role":"');
+  w.raw(f.role);
+  w.raw('"');
+  if (f.note !== undefined) {
+    w.raw(',"note":');
+    w.str(f.note);
+  }
+  w.raw('}');
+}
+
+/** The counters as a JSON object, without JSON.stringify's generic walk (the names are few and
+ *  reused, each quoted once). */
+function writeCounters(w: ByteSink, c: Record<string, number>): void {
+  let first = true;
+  for (const k in c) {
+    let qk = counterKeys.get(k);
+    if (qk === undefined) {
+      qk = q(k) + ':';
+      counterKeys.set(k, qk);
+    }
+    w.raw(first ? '{' : ',');
+    first = false;
+    w.raw(qk);
+    const v = c[k]!;
+    if (Number.isFinite(v)) w.num(v);
+    else w.raw('null');
+  }
+  w.raw(first ? '{}' : '}');
+}
+
 function writeEach<T>(w: ByteSink, head: string, items: readonly T[], c: FragCache<T>): void {
   w.raw(head);
   for (let i = 0; i < items.length; i++) {
@@ -617,7 +663,7 @@ function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => s
   writeEach(w, ',"slabFrees":[', t.slabFrees, slabFreeCache);
   writeEach(w, ',"drops":[', t.drops, dropCache);
   w.raw(',"counters":');
-  w.ascii(countersJson(t.counters));
+  writeCounters(w, t.counters);
   const replies = t.replies;
   w.raw(',"replies":[');
   for (let i = 0; i < replies.length; i++) {
@@ -637,7 +683,8 @@ function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => s
     w.raw('}');
   }
   w.raw('],"notes":');
-  w.ascii(list(t.notes, noteJson));
+  if (t.notes.length === 0) w.raw('[]');
+  else w.ascii(list(t.notes, noteJson));
   if (t.sockEvents !== undefined) w.ascii(each('sockEvents', t.sockEvents, sockEventJson));
   if (t.sockets !== undefined) w.ascii(each('sockets', t.sockets, sockJson));
   w.raw('}');
@@ -668,7 +715,7 @@ export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string | Uin
   if (typeof summary === 'string') sink.str(summary);
   else sink.plainUtf8Str(summary);
   sink.raw(',"frame":');
-  sink.ascii(frameJson(t.frame));
+  writeFrame(sink, t.frame);
   sink.raw(',"path":');
   sink.bytes(pathEntry(t.path).bytes);
   writeTail(sink, t, replySummary);

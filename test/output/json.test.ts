@@ -95,6 +95,13 @@ describe('serializeTrace', () => {
       expect([o[0].skb, o[0].arg, o[0].at, o[0].before.data_len ?? 0, o[0].after.network_header ?? v.before.network_header]).toEqual([v.skb, v.arg, v.at, v.before.data_len, v.after.network_header]);
       expect(o[1]).toEqual(o[0]);
     }
+    // The record written after a given one last time is tried first: a different successor
+    // (one field off) must still get its own bytes, and the old successor its own again.
+    const next = { ...op, op: 'skb_push', arg: 14, at: 9 };
+    for (const seq of [[op, next], [op, { ...next, arg: 20 }], [op, { ...next, after: { ...next.after, transport_header: 1 } }], [op, next], [{ ...op, fn: 'x' }, next]]) {
+      const o = JSON.parse(serializeTrace({ ...base, skbOps: seq }, '', () => '')).skbOps;
+      expect([o[0].fn, o[1].op, o[1].arg, o[1].after.transport_header]).toEqual([seq[0]!.fn, seq[1]!.op, seq[1]!.arg, seq[1]!.after.transport_header !== seq[1]!.before.transport_header ? seq[1]!.after.transport_header : undefined]);
+    }
     const free = { skb: '0xffff888100078100', fn: 'icmp_rcv', reason: 'SKB_CONSUMED', via: 'consume_skb', at: 3 };
     for (const v of [free, { ...free, reason: 'SKB_DROP_REASON_NO_SOCKET' }, { ...free, via: 'kfree_skb_reason' }, free]) {
       expect(JSON.parse(serializeTrace({ ...base, skbOps: [], frees: [v] }, '', () => '')).frees[0]).toEqual(v);
