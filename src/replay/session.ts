@@ -134,6 +134,10 @@ export class Session {
       net.clock.advanceTo(f.tsNs);
       const { info, frame } = this.classify(f);
       const prev = this.recorder ? this.recorder.begin(info) : null;
+      // A frame without a trace (setTracing(false)) has nothing to record: the kernel runs it with
+      // no recorder attached, so the kfunc wrappers only call through, as with `record: 'none'`
+      // (so recorder.stats() does not count such frames). push() attaches it again afterwards.
+      if (this.fullTrace && this.recorder!.current === null) setCallSink(null);
       this.currentIndex = f.index;
       if (info.role === 'rx' && frame) {
         e1000_hw_receive(this.host.adapter, frame);
