@@ -250,6 +250,8 @@ export class SkBuff {
   mem: SlabObject | null = null;
   /** Simulator: the fclone pair this skb belongs to, if it came from skbuff_fclone_cache. */
   fclones: SkbFclones | null = null;
+  /** Simulator: the last pointer snapshot taken of this skb (skb_ptrs), reused while unchanged. */
+  lastPtrs: SkbPtrs | null = null;
 
   constructor(
     /** Simulated kernel address of the struct (`0xffff8881...`). */
@@ -312,7 +314,22 @@ export class SkBuff {
 
 /** The pointer state of an skb, as the Recorder stores it. */
 export function skb_ptrs(skb: SkBuff): SkbPtrs {
-  return {
+  // Snapshots are never changed once taken, and an op's `after` is mostly the next op's `before`:
+  // the last one is given again while the skb still matches it.
+  const p = skb.lastPtrs;
+  if (
+    p !== null &&
+    p.data === skb.data &&
+    p.tail === skb.tail &&
+    p.end === skb.end &&
+    p.len === skb.len &&
+    p.data_len === skb.data_len &&
+    p.mac_header === skb.mac_header &&
+    p.network_header === skb.network_header &&
+    p.transport_header === skb.transport_header
+  )
+    return p;
+  return (skb.lastPtrs = {
     data: skb.data,
     tail: skb.tail,
     end: skb.end,
@@ -321,7 +338,7 @@ export function skb_ptrs(skb: SkBuff): SkbPtrs {
     mac_header: skb.mac_header,
     network_header: skb.network_header,
     transport_header: skb.transport_header,
-  };
+  });
 }
 
 /** @internal for net/core/skbuff.ts: report an op that already happened. */

@@ -84,7 +84,7 @@ export class Net {
   /** sysctls by full name (net.core.netdev_budget ...), from the host profile over the defaults. */
   readonly sysctl = new Map<string, number | string>();
   /** SNMP / device counters for the whole run (the recorder keeps per-frame deltas). */
-  readonly mib = new Map<string, number>();
+  readonly mib = new Map<string, { n: number }>();
   /** net->ipv4: set up by inet_init (net/ipv4/af_inet.ts); null until then. */
   ipv4: NetnsIpv4 | null = null;
 

@@ -7,7 +7,10 @@ import type { Net } from './net_namespace.js';
 import { rec } from '../../trace_hooks.js';
 
 export function SNMP_ADD_STATS(net: Net, counter: string, n: number): void {
-  net.mib.set(counter, (net.mib.get(counter) ?? 0) + n);
+  // One lookup: the running total lives in a box the map holds.
+  const box = net.mib.get(counter);
+  if (box !== undefined) box.n += n;
+  else net.mib.set(counter, { n });
   rec()?.count(counter, n);
 }
 
