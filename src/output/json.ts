@@ -9,7 +9,7 @@
  * snapshots are abridged (see writePtrs below) and non-ASCII characters are \u-escaped (a test checks
  * this against JSON.stringify).
  */
-import type { PacketTrace, PathNode, SkbPtrs } from '../trace/model.js';
+import { samePtrs, type PacketTrace, type PathNode, type SkbPtrs } from '../trace/model.js';
 import { pathKey } from '../trace/recorder.js';
 
 export interface JsonFrame extends PacketTrace {
@@ -452,15 +452,6 @@ function hashPtrs(h: number, p: SkbPtrs): number {
   return mix(h, p.transport_header);
 }
 
-const samePtrs = (a: SkbPtrs, b: SkbPtrs): boolean =>
-  a.data === b.data &&
-  a.tail === b.tail &&
-  a.end === b.end &&
-  a.len === b.len &&
-  a.data_len === b.data_len &&
-  a.mac_header === b.mac_header &&
-  a.network_header === b.network_header &&
-  a.transport_header === b.transport_header;
 
 /**
  * A pointer snapshot: data, tail, end and len always; data_len only when non-zero; a header offset

@@ -28,6 +28,20 @@ export interface SkbPtrs {
   transport_header: number;
 }
 
+/** Whether two pointer states are equal (an sk_buff has these fields too, so either may be one). */
+export function samePtrs(a: SkbPtrs, b: SkbPtrs): boolean {
+  return (
+    a.data === b.data &&
+    a.tail === b.tail &&
+    a.end === b.end &&
+    a.len === b.len &&
+    a.data_len === b.data_len &&
+    a.mac_header === b.mac_header &&
+    a.network_header === b.network_header &&
+    a.transport_header === b.transport_header
+  );
+}
+
 /** One pointer operation on an skb: skb_reserve / skb_put / skb_push / skb_pull (and __ forms). */
 export interface SkbOp {
   /** Address of the struct sk_buff. */

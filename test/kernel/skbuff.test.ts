@@ -625,6 +625,24 @@ describe('frees on record', () => {
     consume_skb(skb);
   });
 
+  it('a pointer snapshot is shared between ops only while the skb has not moved', () => {
+    const skb = alloc_skb(100);
+    const t = traced(() => {
+      skb_put(skb, 60);
+      skb_reset_mac_header(skb);
+      __skb_pull(skb, 14);
+    });
+    const [put, reset, pull] = t.skbOps;
+    expect([put!.after.tail, put!.after.len, reset!.after.mac_header, pull!.after.data, pull!.after.len]).toEqual([60, 60, 0, 14, 46]);
+    // put's after is reset's before (nothing moved in between); reset moved mac_header (0 -> 0
+    // here, but it was unset before), so each op's after is its own object.
+    expect(reset!.before).toBe(put!.after);
+    expect(pull!.before).toBe(reset!.after);
+    expect(pull!.after).not.toBe(pull!.before);
+    expect(put!.before.tail).toBe(0);
+    consume_skb(skb);
+  });
+
   it('no recorder: nothing recorded, nothing breaks', () => {
     const skb = alloc_skb(10);
     skb_put(skb, 10);

@@ -20,7 +20,7 @@
  * Where the kernel would silently corrupt memory (an unchecked __skb_put past the end), the
  * simulator raises KernelBug instead.
  */
-import type { SkbPtrs } from '../../../trace/model.js';
+import { samePtrs, type SkbPtrs } from '../../../trace/model.js';
 import type { Recorder } from '../../../trace/recorder.js';
 import { KernelBug } from '../../bug.js';
 import type { PageFrag, SlabObject } from '../../mm/slab.js';
@@ -317,18 +317,7 @@ export function skb_ptrs(skb: SkBuff): SkbPtrs {
   // Snapshots are never changed once taken, and an op's `after` is mostly the next op's `before`:
   // the last one is given again while the skb still matches it.
   const p = skb.lastPtrs;
-  if (
-    p !== null &&
-    p.data === skb.data &&
-    p.tail === skb.tail &&
-    p.end === skb.end &&
-    p.len === skb.len &&
-    p.data_len === skb.data_len &&
-    p.mac_header === skb.mac_header &&
-    p.network_header === skb.network_header &&
-    p.transport_header === skb.transport_header
-  )
-    return p;
+  if (p !== null && samePtrs(p, skb)) return p;
   return (skb.lastPtrs = {
     data: skb.data,
     tail: skb.tail,
