@@ -3,11 +3,17 @@ import { createReadStream } from 'node:fs';
 import type { CapturedFrame } from './types.js';
 import { readCapture, readCaptureBatches, type ReadOptions } from './reader.js';
 
-/** Chunk size for file reads: large enough that most records lie inside one chunk. */
-export const READ_CHUNK = 1 << 20;
+/**
+ * Chunk size for file reads. The reader hands out a whole chunk's frames at once, and they stay
+ * alive until the caller is done with them: with 1 MiB chunks (~10k frames) each young-generation
+ * GC found a batch still alive and promoted it to the old generation. 64 KiB made -P ~15% faster
+ * and --stats ~5% faster on the 1M-frame benchmark, with peak RSS down from ~165 to ~100 MiB.
+ * Records longer than a chunk are put together across chunks.
+ */
+export const READ_CHUNK = 64 * 1024;
 
 /**
- * The bytes of a file as an async iterable of chunks (an fs.ReadStream with a 1 MiB
+ * The bytes of a file as an async iterable of chunks (an fs.ReadStream with a 64 KiB
  * highWaterMark). Iterating pulls one chunk at a time; breaking out closes the file.
  * File-system errors (ENOENT, EISDIR, ...) surface from the iteration as Node errors.
  */

@@ -11,7 +11,7 @@
  * the record's validated size). Consequences for callers:
  *   - `data` is a plain Uint8Array whose byteOffset is usually not 0: use
  *     `new DataView(d.buffer, d.byteOffset, d.byteLength)`, never `new DataView(d.buffer)`;
- *   - keeping a frame keeps its chunk (up to 1 MiB with openCaptureFile) alive: copy with
+ *   - keeping a frame keeps its chunk (64 KiB with openCaptureFile) alive: copy with
  *     `data.slice()` when frames are retained for long;
  *   - the reader never writes to chunks, and callers must not either; likewise a source must
  *     not reuse a chunk's memory for a later chunk (fs and net streams do not).

@@ -40,8 +40,6 @@ export interface RunOptions {
 }
 
 const INFER_FRAMES = 10_000;
-/** Read size for -P alone (see run()). */
-const PRINT_READ_CHUNK = 64 * 1024;
 
 export function loadProfile(opts: RunOptions): HostProfile | undefined {
   let p: HostProfile | undefined;
@@ -127,10 +125,7 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
   const writePcapng = opts.write !== undefined && formatForPath(opts.write) === 'pcapng';
   const fullTraces = opts.verbose || opts.format !== undefined || opts.merge !== undefined || writePcapng;
   const profile = simulate ? loadProfile(opts) : undefined;
-  // -P alone reads in smaller chunks: the reader hands out a whole chunk's frames at once, and with
-  // 1 MiB chunks (~10k frames) each young-generation GC found a batch still alive and promoted it
-  // to the old generation (-P on the 1M-frame benchmark took ~15% longer than with 64 KiB).
-  const input = opts.file === '-' ? io.stdin : openCaptureFile(opts.file, simulate ? undefined : PRINT_READ_CHUNK);
+  const input = opts.file === '-' ? io.stdin : openCaptureFile(opts.file);
   const name = opts.file === '-' ? '(stdin)' : opts.file;
   const out = new LineOut(io.stdout);
   // JSON goes out as bytes, straight from the serializer (see ByteSink).

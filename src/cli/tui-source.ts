@@ -8,8 +8,8 @@
  * - Index: a background pass reads the file once (streaming) and keeps, per frame, its file
  *   offset, lengths, timestamp, link type and fate: about 30 bytes a frame (30 MB for a million
  *   frames). Frame bytes are read back from the file by offset when needed (the hex pane, the
- *   simulation), not kept (except records that straddle two 1 MiB read chunks: about one copy per
- *   MiB of file). Standard input cannot be re-read, so its frames' bytes are kept, up to
+ *   simulation), not kept (except records that straddle two 64 KiB read chunks: about one copy per
+ *   chunk of file). Standard input cannot be re-read, so its frames' bytes are kept, up to
  *   `streamKeepBytes` (256 MiB); older ones are released, and their rows (once evicted) and
  *   traces can no longer be recomputed.
  * - Rows: the `-P` columns need the summary context of every earlier frame (relative TCP sequence
