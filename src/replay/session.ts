@@ -82,10 +82,12 @@ export class Session {
     this.fullTrace = opts.record === 'full';
     if (this.recorder !== null && this.recorder.mode === 'full') this.recorder.onClose = (t) => this.closeTrace(t);
     this.host = this.attached(() =>
+      // The frame is a view of the sent skb's buffer, valid during the call: the recorder encodes
+      // it at once, and onReply gets its own copy (copied only then: --stats keeps no frames).
       buildHost(opts.profile, (frame) => {
-        const r: ReplyFrame = { frameIndex: this.currentIndex, tsNs: this.host.net.clock.nowNs, data: frame };
-        this.recorder?.reply(frame, this.host.dev.name, r.tsNs);
-        opts.onReply?.(r);
+        const tsNs = this.host.net.clock.nowNs;
+        this.recorder?.reply(frame, this.host.dev.name, tsNs);
+        if (opts.onReply !== undefined) opts.onReply({ frameIndex: this.currentIndex, tsNs, data: frame.slice() });
       }),
     );
   }

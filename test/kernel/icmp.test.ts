@@ -22,6 +22,13 @@ describe('icmp_rcv', () => {
     expect(fns(r.traces[0]!)).toEqual(expect.arrayContaining(['icmp_rcv', 'icmp_echo', 'icmp_reply']));
     expect(r.traces[0]!.frees.find((f) => f.via === 'consume_skb')!.fn).toBe('icmp_rcv');
   });
+  it('replies handed to onReply keep their bytes after the skbs they were sent from are reused', () => {
+    // The NIC hands the wire a view of the sent skb's buffer; the freed buffer is reused by the
+    // next reply, so a reply kept without a copy would show a later one's bytes.
+    const r = simulateFrames(frames([1, 2, 3, 4, 5].map((seq) => ipFrame(ipv4(echo(0x1234, seq))))), known);
+    expect(r.replies.map((x) => Buffer.from(x.data).readUInt16BE(40))).toEqual([1, 2, 3, 4, 5]);
+    expect(r.replies.map((x) => Buffer.from(x.data).toString('hex'))).toEqual(r.traces.map((t) => t.replies[0]!.data));
+  });
   it('bad ICMP checksum: ICMP_CSUM', () => {
     const m = echo();
     m[2] ^= 0x5a;

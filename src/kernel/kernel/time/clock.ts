@@ -12,8 +12,15 @@ export class VirtualClock {
   /** `jiffies` for the current now/boot: computed when either moves (BigInt arithmetic is slow,
    *  and the kernel reads jiffies many times per packet). */
   private jiffiesNow = 0;
+  /** ktime_get() as a Number, also computed when the clock moves (see ktimeNs). -0 so that the
+   *  field is a double from the start (see SkBuff.tstamp: a field that starts as a small integer
+   *  and later holds a double changes the object's layout, and V8 throws away the code using it). */
+  private ktimeNow = -0;
+  /** ns per tick when HZ divides a second evenly (every HZ Linux allows), else 0. */
+  private readonly nsPerTick: number;
 
   constructor(readonly hz = 1000) {
+    this.nsPerTick = Number.isInteger(1e9 / hz) ? 1e9 / hz : 0;
     this.update();
   }
 
@@ -46,13 +53,19 @@ export class VirtualClock {
   }
 
   private update(): void {
-    const ticks = Number(((this.now - this.boot) * BigInt(this.hz)) / 1_000_000_000n);
+    const d = Number(this.now - this.boot);
+    this.ktimeNow = d;
+    const per = this.nsPerTick;
+    // Whole ticks, truncated as the BigInt division below truncates; exact in doubles while the
+    // time since boot is a safe integer (104 days of ns).
+    const ticks = per !== 0 && Number.isSafeInteger(d) ? (d - (d % per)) / per : Number(((this.now - this.boot) * BigInt(this.hz)) / 1_000_000_000n);
     this.jiffiesNow = this.initialJiffies + ticks;
   }
 
-  /** ktime_get(): monotonic ns since boot. */
-  ktimeGetNs(): bigint {
-    return this.now - this.boot;
+  /** ktime_get(), monotonic ns since boot, as a Number (what skb->tstamp holds): exact up to 2^53
+   *  ns (104 days) since boot. */
+  get ktimeNs(): number {
+    return this.ktimeNow;
   }
 
   msecsToJiffies(ms: number): number {

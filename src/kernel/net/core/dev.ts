@@ -135,7 +135,7 @@ export const __netif_receive_skb_core = kfunc('net/core/dev.c', function __netif
   out.skb = null;
   out.pt_prev = null;
   // trace_netif_receive_skb(skb) fires here.
-  skb.tstamp = skb.tstamp || Number(net.clock.ktimeGetNs());
+  skb.tstamp = skb.tstamp || net.clock.ktimeNs;
   skb_reset_network_header(skb);
   if (!skb_transport_header_was_set(skb)) skb_reset_transport_header(skb);
   skb_reset_mac_len(skb);
@@ -267,7 +267,7 @@ const __netif_receive_skb_list = kfunc(
  */
 export const netif_receive_skb_list_internal = kfunc('net/core/dev.c', function netif_receive_skb_list_internal(head: SkBuff[]): void {
   const net = head.length ? dev_net(head[0]!.dev!) : null;
-  for (const skb of head) if (net && !skb.tstamp) skb.tstamp = Number(net.clock.ktimeGetNs());
+  for (const skb of head) if (net && !skb.tstamp) skb.tstamp = net.clock.ktimeNs;
   __netif_receive_skb_list(head);
 });
 
@@ -399,7 +399,7 @@ export const enqueue_to_backlog = kfunc('net/core/dev.c', function enqueue_to_ba
 });
 
 export const netif_rx_internal = kfunc('net/core/dev.c', function netif_rx_internal(skb: SkBuff): number {
-  skb.tstamp = skb.tstamp || Number(dev_net(skb.dev!).clock.ktimeGetNs());
+  skb.tstamp = skb.tstamp || dev_net(skb.dev!).clock.ktimeNs;
   return enqueue_to_backlog(skb);
 });
 

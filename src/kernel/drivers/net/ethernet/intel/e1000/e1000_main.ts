@@ -108,7 +108,8 @@ export interface E1000Adapter {
     mpc: number;
     gprc: number;
     gptc: number;
-    /** Sent frames, for the session (the wire). */
+    /** Sent frames, for the session (the wire): a view of the skb's buffer, valid only during
+     *  the call (the skb is freed and its memory reused once the TX ring is cleaned). */
     wire: (frame: Uint8Array) => void;
   };
 }
@@ -324,8 +325,9 @@ export const e1000_xmit_frame = kfunc(F, function e1000_xmit_frame(skb: SkBuff, 
   const bi = t.buffer_info[t.next_to_use]!;
   bi.skb = skb;
   t.next_to_use = next;
-  // The hardware: DMA the linear data out, put it on the wire, report completion.
-  const frame = skb.head.slice(skb.data, skb.data + skb_headlen(skb));
+  // The hardware: DMA the linear data out, put it on the wire, report completion. The wire sees
+  // the bytes in place, during the call (whoever keeps a frame copies it: see hw.wire).
+  const frame = skb.head.subarray(skb.data, skb.data + skb_headlen(skb));
   dev.stats['tx_packets'] = (dev.stats['tx_packets'] ?? 0) + 1;
   dev.stats['tx_bytes'] = (dev.stats['tx_bytes'] ?? 0) + skb.len;
   a.hw.gptc++;
