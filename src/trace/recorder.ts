@@ -9,6 +9,7 @@
  */
 import { type CallSink, type KfuncInfo, KFUNC_CAPACITY, kfuncDepth, kfuncRegistry, refreshCallSink, runningKfunc } from './kfunc.js';
 import type { AggregateStats, FrameInfo, PacketTrace, PathNode, SkbPtrs, SockEventRecord } from './model.js';
+import { counterSlot, CounterTotals, type CounterSlot } from './counters.js';
 
 export type RecordMode = 'full' | 'aggregate';
 
@@ -54,7 +55,7 @@ export class Recorder implements CallSink {
   private readonly counts = new Float64Array(KFUNC_CAPACITY);
   private counting = false;
   private readonly aggDrops = new Map<string, number>();
-  private readonly aggCounters = new Map<string, { n: number }>();
+  private readonly aggCounters = new CounterTotals();
   private aggFrames = 0;
   private aggAllocs = 0;
   private aggFrees = 0;
@@ -218,12 +219,14 @@ export class Recorder implements CallSink {
   }
 
   count(counter: string, n = 1): void {
+    this.countSlot(counterSlot(counter), n);
+  }
+
+  /** count() with the name's slot in hand (see trace/counters.ts). */
+  countSlot(slot: CounterSlot, n: number): void {
     const t = this.cur;
-    if (t !== null) t.counters[counter] = (t.counters[counter] ?? 0) + n;
-    // One lookup: the running total lives in a box the map holds.
-    const box = this.aggCounters.get(counter);
-    if (box !== undefined) box.n += n;
-    else this.aggCounters.set(counter, { n });
+    if (t !== null) t.counters[slot.name] = (t.counters[slot.name] ?? 0) + n;
+    this.aggCounters.add(slot, n);
   }
 
   reply(data: Uint8Array, dev: string, tsNs: bigint): void {
@@ -257,7 +260,7 @@ export class Recorder implements CallSink {
       frames: this.aggFrames,
       calls,
       drops: Object.fromEntries(this.aggDrops),
-      counters: Object.fromEntries(Array.from(this.aggCounters, ([k, v]) => [k, v.n])),
+      counters: Object.fromEntries(this.aggCounters.entries()),
       allocs: this.aggAllocs,
       frees: this.aggFrees,
       replies: this.aggReplies,

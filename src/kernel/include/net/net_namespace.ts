@@ -12,6 +12,7 @@ import { VirtualClock } from '../../kernel/time/clock.js';
 import { TimerBase } from '../../kernel/time/timer.js';
 import { Prandom } from '../../kernel/random.js';
 import type { NetnsIpv4 } from './netns_ipv4.js';
+import { CounterTotals } from '../../../trace/counters.js';
 
 /** struct packet_type (include/linux/netdevice.h): a protocol handler for one ethertype. */
 export interface PacketType {
@@ -84,7 +85,7 @@ export class Net {
   /** sysctls by full name (net.core.netdev_budget ...), from the host profile over the defaults. */
   readonly sysctl = new Map<string, number | string>();
   /** SNMP / device counters for the whole run (the recorder keeps per-frame deltas). */
-  readonly mib = new Map<string, { n: number }>();
+  readonly mib = new CounterTotals();
   /** net->ipv4: set up by inet_init (net/ipv4/af_inet.ts); null until then. */
   ipv4: NetnsIpv4 | null = null;
 

@@ -32,6 +32,7 @@ import { kfree_skb_reason } from './skbuff.js';
 import { skb_vlan_untag, vlan_do_receive } from '../8021q/vlan_core.js';
 import { sch_direct_xmit, __qdisc_run, dev_qdisc_enqueue, qdisc_is_empty } from '../sched/sch_generic.js';
 import { open_softirq, raise_softirq_irqoff } from '../../kernel/softirq.js';
+import { counterSlot, type CounterSlot } from '../../../trace/counters.js';
 import { rec } from '../../trace_hooks.js';
 
 export const ETH_P_ALL = 0x0003;
@@ -55,9 +56,19 @@ export function dev_net(dev: NetDevice): Net {
   return dev.nd_net as Net;
 }
 
+/** The recorder's counter `<dev>.<field>` (names made once per device and field). */
+const devCounters = new WeakMap<NetDevice, Map<string, CounterSlot>>();
+function devCounterSlot(dev: NetDevice, field: string): CounterSlot {
+  let m = devCounters.get(dev);
+  if (m === undefined) devCounters.set(dev, (m = new Map()));
+  let s = m.get(field);
+  if (s === undefined) m.set(field, (s = counterSlot(`${dev.name}.${field}`)));
+  return s;
+}
+
 function dev_stats_inc(dev: NetDevice, field: string): void {
   dev.stats[field] = (dev.stats[field] ?? 0) + 1;
-  rec()?.count(`${dev.name}.${field}`);
+  rec()?.countSlot(devCounterSlot(dev, field), 1);
 }
 
 // --- registration ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ import {
   SKB_NOT_DROPPED_YET,
 } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { counterSlot } from '../../../trace/counters.js';
 import { type IpOptions, IPPROTO_ICMP, IP_OFFSET, IP_PMTUDISC_DONT, get16, get32, iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tos, put16, put32 } from '../../include/net/ip.js';
 import { type Flowi4, RTCF_BROADCAST, RTCF_LOCAL, RTCF_MULTICAST, RTN_BROADCAST, RTN_LOCAL, RT_SCOPE_LINK, type Rtable, dst_mtu, flowi4_init, skb_rtable } from '../../include/net/route.js';
 import { type Sock, sock_create_kern } from '../../include/net/sock.js';
@@ -200,9 +201,13 @@ const icmpv4_xrlim_allow = kfunc(F, function icmpv4_xrlim_allow(net: Net, rt: Rt
   return rc;
 });
 
+/** The ICMPMSGIN/ICMPMSGOUT counters by type (the kernel's icmpmsg_statistics, one per type). */
+const ICMPMSGIN_TYPE = Array.from({ length: 256 }, (_, t) => counterSlot(`ICMPMSGIN_TYPE${t}`));
+const ICMPMSGOUT_TYPE = Array.from({ length: 256 }, (_, t) => counterSlot(`ICMPMSGOUT_TYPE${t}`));
+
 /** icmp_out_count(): ICMPMSGOUT for the type and ICMP_MIB_OUTMSGS. */
 export function icmp_out_count(net: Net, type: number): void {
-  SNMP_INC_STATS(net, `ICMPMSGOUT_TYPE${type}`);
+  SNMP_INC_STATS(net, ICMPMSGOUT_TYPE[type]!);
   SNMP_INC_STATS(net, 'ICMP_MIB_OUTMSGS');
 }
 
@@ -540,7 +545,7 @@ export const icmp_rcv = kfunc(F, function icmp_rcv(skb: SkBuff): number {
   if (skb_checksum_simple_validate(skb)) return csum_error();
   if (pskb_pull(skb, 8) === null) return error();
   const type = skb.head[skb.transport_header]!;
-  SNMP_INC_STATS(net, `ICMPMSGIN_TYPE${type}`);
+  SNMP_INC_STATS(net, ICMPMSGIN_TYPE[type]!);
   if (type > NR_ICMP_TYPES) {
     reason = SKB_DROP_REASON_UNHANDLED_PROTO;
     return error();
