@@ -310,7 +310,15 @@ export function writePrintLine(out: Uint8Array, pos: number, no: number, relTime
   return pos;
 }
 
-let lineScratch = new Uint8Array(512);
+/**
+ * Where printLineUtf8 writes its lines: carved one after another from a 64 KiB block, as Buffer's
+ * own pool does, and handed out as views. A fresh small Uint8Array per line (`slice`) costs an
+ * ArrayBuffer and its backing store each: ~0.35 µs of a frame. A full block is left to the lines
+ * still using it, and a new one is started.
+ */
+const LINE_POOL = 64 * 1024;
+let linePool = new Uint8Array(LINE_POOL);
+let linePoolPos = 0;
 
 /**
  * A frame's print line (formatPrintLine's text, without the newline) as UTF-8 bytes, written by
@@ -323,11 +331,15 @@ export function printLineUtf8(no: number, relTimeNs: bigint, s: FrameSummary, le
   const rel = Number(relTimeNs);
   if (Number.isSafeInteger(rel)) {
     const need = printLineMaxBytes(s);
-    if (need > lineScratch.length) lineScratch = new Uint8Array(need);
-    const b = lineScratch;
-    const end = writePrintLine(b, 0, no, rel, s, length, decimals) - 1;
+    if (linePoolPos + need > linePool.length) {
+      linePool = new Uint8Array(Math.max(LINE_POOL, need));
+      linePoolPos = 0;
+    }
+    const b = linePool;
+    const start = linePoolPos;
+    const end = writePrintLine(b, start, no, rel, s, length, decimals) - 1;
     let plain = true;
-    for (let i = 0; i < end; i++) {
+    for (let i = start; i < end; i++) {
       const c = b[i]!;
       if (c < 0x80) continue;
       if (c === 0xe2 && b[i + 1] === 0x86 && b[i + 2] === 0x92) i += 2;
@@ -336,7 +348,10 @@ export function printLineUtf8(no: number, relTimeNs: bigint, s: FrameSummary, le
         break;
       }
     }
-    if (plain) return b.slice(0, end);
+    if (plain) {
+      linePoolPos = end;
+      return b.subarray(start, end);
+    }
   }
   return formatPrintLine(no, relTimeNs, s, length, decimals);
 }

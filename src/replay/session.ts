@@ -71,11 +71,14 @@ export class Session {
   private cpuFreeAt = 0n;
   private cpuWakeAt: bigint | null = null;
   private currentIndex = -1;
+  /** The profile's rxCostNs, as a BigInt once. */
+  private readonly rxCostNs: bigint;
   /** Whether the recorder builds per-frame traces (which show the FrameInfo). */
   private readonly fullTrace: boolean;
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
+    this.rxCostNs = BigInt(opts.profile.rxCostNs);
     slabReset();
     skbuffReset();
     this.recorder = opts.record === 'none' ? null : new Recorder(opts.record);
@@ -305,7 +308,7 @@ export class Session {
     if (this.host.sniffer?.receive_queue.length) packet_recvmsg(this.host.sniffer);
     const n = (dev.stats['rx_packets'] ?? 0) - before;
     const now = net.clock.nowNs;
-    this.cpuFreeAt = now + BigInt(n * this.opts.profile.rxCostNs);
+    this.cpuFreeAt = n === 0 ? now : now + (n === 1 ? this.rxCostNs : BigInt(n) * this.rxCostNs);
     // Frames still in the ring (NAPI kept polling past its budget): come back when the CPU is free.
     if (adapter.napi.scheduled && this.cpuWakeAt === null) this.cpuWakeAt = this.cpuFreeAt > now ? this.cpuFreeAt : now + 1n;
     this.runApps();

@@ -13,6 +13,7 @@ import {
   formatPrintLine,
   formatRelativeTime,
   printLineMaxBytes,
+  printLineUtf8,
   summarizeFrame,
   tsDecimals,
   writePrintLine,
@@ -74,6 +75,24 @@ describe('writePrintLine', () => {
     const s = { src: '', dst: '', protocol: '', info: '' };
     expect(() => writePrintLine(Buffer.alloc(200), 0, 1, 2 ** 53, s, 1)).toThrow(RangeError);
     expect(() => writePrintLine(Buffer.alloc(200), 0, 1, 0.5, s, 1)).toThrow(RangeError);
+  });
+});
+
+describe('printLineUtf8', () => {
+  it('lines kept across many calls (more than one pool block) keep their bytes', () => {
+    const kept: { line: Uint8Array | string; want: string }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const s: FrameSummary = { src: `192.0.2.${i % 250}`, dst: '192.0.2.10', protocol: 'ICMP', info: `Echo (ping) request  id=0x${i.toString(16)}` + 'x'.repeat(i % 97) };
+      kept.push({ line: printLineUtf8(i + 1, BigInt(i * 1000), s, 98), want: formatPrintLine(i + 1, BigInt(i * 1000), s, 98) });
+    }
+    for (const k of kept) {
+      expect(typeof k.line).toBe('object');
+      expect(Buffer.from(k.line as Uint8Array).toString('utf8')).toBe(k.want);
+    }
+  });
+  it('gives the text when it is not plain ASCII and arrows', () => {
+    const s: FrameSummary = { src: 'a', dst: 'b', protocol: 'X', info: 'caf\u00e9' };
+    expect(printLineUtf8(1, 0n, s, 60)).toBe(formatPrintLine(1, 0n, s, 60));
   });
 });
 

@@ -14,10 +14,12 @@ export const NET_TX_SOFTIRQ = 2;
 export const NET_RX_SOFTIRQ = 3;
 
 type SoftirqAction = (net: Net) => void;
-const softirq_vec = new Map<number, SoftirqAction>();
+/** NR_SOFTIRQS (10) vectors, as the kernel's softirq_vec array. */
+const NR_SOFTIRQS = 10;
+const softirq_vec: (SoftirqAction | null)[] = new Array<SoftirqAction | null>(NR_SOFTIRQS).fill(null);
 
 export function open_softirq(nr: number, action: SoftirqAction): void {
-  softirq_vec.set(nr, action);
+  softirq_vec[nr] = action;
 }
 
 export function raise_softirq_irqoff(net: Net, nr: number): void {
@@ -31,8 +33,8 @@ export const handle_softirqs = kfunc('kernel/softirq.c', function handle_softirq
   while (net.softirq_pending && restart-- > 0) {
     const pending = net.softirq_pending;
     net.softirq_pending = 0;
-    for (let nr = 0; nr < 10; nr++) {
-      if (pending & (1 << nr)) softirq_vec.get(nr)?.(net);
+    for (let nr = 0; nr < NR_SOFTIRQS; nr++) {
+      if (pending & (1 << nr)) softirq_vec[nr]?.(net);
     }
   }
 });
