@@ -216,8 +216,8 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
   // it returns a promise only then (an async function would make one, and a microtask, per frame).
   const handle = (f: CapturedFrame): Promise<void> | undefined => {
     first ??= f.tsNs;
-    const decimals = timeDecimals[f.ifaceId] ?? 6;
     if (!session && needLines) {
+      const decimals = timeDecimals[f.ifaceId] ?? 6;
       // -P alone: the line is formatted straight into the output buffer (no string per line).
       const s = summarizeFrame(f, summaryCtx);
       const rel = Number(f.tsNs - first);
@@ -228,6 +228,7 @@ async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
     }
     let line: string | Uint8Array = '';
     if (needLines) {
+      const decimals = timeDecimals[f.ifaceId] ?? 6;
       const s = summarizeFrame(f, summaryCtx);
       line = opts.format !== undefined ? printLineUtf8(f.index + 1, f.tsNs - first, s, f.origLen, decimals) : formatPrintLine(f.index + 1, f.tsNs - first, s, f.origLen, decimals);
     }

@@ -23,7 +23,9 @@ const WORD_PATH_MIN = 128;
 
 /** Fold a non-negative sum (any size up to 2^53) to 16 bits with end-around carry. */
 function fold16(s: number): number {
-  while (s > 0xffff) s = (s % 0x10000) + Math.floor(s / 0x10000);
+  // Integer bit operations while the sum fits 31 bits (every header and most packets), else
+  // exact double arithmetic.
+  while (s > 0xffff) s = s <= 0x7fffffff ? (s & 0xffff) + (s >>> 16) : (s % 0x10000) + Math.floor(s / 0x10000);
   return s;
 }
 
