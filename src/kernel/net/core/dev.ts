@@ -51,6 +51,9 @@ export const NET_XMIT_DROP = 1;
 
 export const NAPI_POLL_WEIGHT = 64;
 
+/** An empty skb list that is never added to (frozen: a push would throw), for lists made lazily. */
+export const NO_SKBS: SkBuff[] = Object.freeze([]) as unknown as SkBuff[];
+
 /** dev_net(dev): the namespace a device lives in. */
 export function dev_net(dev: NetDevice): Net {
   return dev.nd_net as Net;
@@ -246,7 +249,9 @@ const __netif_receive_skb_list_ptype = kfunc(
 export const __netif_receive_skb_list_core = kfunc('net/core/dev.c', function __netif_receive_skb_list_core(head: SkBuff[], pfmemalloc: boolean): void {
   let pt_curr: PacketType | null = null;
   let od_curr: NetDevice | null = null;
-  let sublist: SkBuff[] = [];
+  // The kernel's sublist is a list_head on the stack; here an array made when its first skb comes
+  // (most batches are one frame: a one-element literal, not an empty array grown by push).
+  let sublist: SkBuff[] = NO_SKBS;
   const r: RxCoreResult = { skb: null, pt_prev: null };
   for (const skb0 of head) {
     const orig_dev = skb0.dev!;
@@ -254,11 +259,10 @@ export const __netif_receive_skb_list_core = kfunc('net/core/dev.c', function __
     if (!r.pt_prev || !r.skb) continue;
     if (pt_curr !== r.pt_prev || od_curr !== orig_dev) {
       __netif_receive_skb_list_ptype(sublist, pt_curr, od_curr!);
-      sublist = [];
+      sublist = [r.skb];
       pt_curr = r.pt_prev;
       od_curr = orig_dev;
-    }
-    sublist.push(r.skb);
+    } else sublist.push(r.skb);
   }
   __netif_receive_skb_list_ptype(sublist, pt_curr, od_curr!);
 });
@@ -294,7 +298,7 @@ export const gro_normal_list = kfunc(
   function gro_normal_list(gro: GroNode): void {
     if (!gro.rx_count) return;
     const list = gro.rx_list;
-    gro.rx_list = [];
+    gro.rx_list = NO_SKBS;
     gro.rx_count = 0;
     netif_receive_skb_list_internal(list);
   },
@@ -305,7 +309,9 @@ export const gro_normal_list = kfunc(
 export const gro_normal_one = kfunc(
   'include/net/gro.h',
   function gro_normal_one(gro: GroNode, skb: SkBuff, segs: number): void {
-    gro.rx_list.push(skb);
+    // A fresh list starts as a one-element literal (see __netif_receive_skb_list_core).
+    if (gro.rx_list.length === 0) gro.rx_list = [skb];
+    else gro.rx_list.push(skb);
     gro.rx_count += segs;
     const batch = dev_net(skb.dev!).sysctlInt('net.core.gro_normal_batch', 8);
     if (gro.rx_count >= batch) gro_normal_list(gro);
@@ -316,7 +322,7 @@ export const gro_normal_one = kfunc(
 // --- NAPI -------------------------------------------------------------------------------------
 
 export function netif_napi_add(dev: NetDevice, poll: NapiStruct['poll'], name: string, weight = NAPI_POLL_WEIGHT): NapiStruct {
-  return { dev, poll, weight, scheduled: false, gro: { held: [], rx_list: [], rx_count: 0 }, name };
+  return { dev, poll, weight, scheduled: false, gro: { held: [], rx_list: NO_SKBS, rx_count: 0 }, name };
 }
 
 /** napi_schedule_prep(): claim NAPI_STATE_SCHED; false if already scheduled. */

@@ -57,7 +57,7 @@ import {
 } from '../../include/net/ip.js';
 import { IN_DEV_ORCONF, IN_DEV_SOURCE_ROUTE } from '../../include/linux/inetdevice.js';
 import { RTN_BROADCAST, RTN_MULTICAST, skb_rtable, skb_valid_dst } from '../../include/net/route.js';
-import { NET_RX_DROP, NET_RX_SUCCESS, ETH_P_IP } from '../core/dev.js';
+import { NET_RX_DROP, NET_RX_SUCCESS, ETH_P_IP, NO_SKBS } from '../core/dev.js';
 import { ip_route_input_noref, ip_route_use_hint } from './route.js';
 import { __in_dev_get_rcu } from './devinet.js';
 import { ip_defrag, IP_DEFRAG_LOCAL_DELIVER } from './ip_fragment.js';
@@ -321,7 +321,7 @@ const ip_list_rcv_finish = kfunc(
   function ip_list_rcv_finish(net: Net, head: SkBuff[]): void {
     let hint: SkBuff | null = null;
     let curr_dst: unknown = null;
-    let sublist: SkBuff[] = [];
+    let sublist: SkBuff[] = NO_SKBS;
     for (const skb of head) {
       const dev = skb.dev!;
       if (ip_rcv_finish_core(net, skb, dev, hint) === NET_RX_DROP) continue;
@@ -329,10 +329,9 @@ const ip_list_rcv_finish = kfunc(
       if (curr_dst !== dst) {
         hint = ip_extract_route_hint(net, skb);
         if (sublist.length) ip_sublist_rcv_finish(sublist);
-        sublist = [];
+        sublist = [skb];
         curr_dst = dst;
-      }
-      sublist.push(skb);
+      } else sublist.push(skb);
     }
     ip_sublist_rcv_finish(sublist);
   },
@@ -351,7 +350,7 @@ export const ip_sublist_rcv = kfunc(F, function ip_sublist_rcv(head: SkBuff[], _
 export const ip_list_rcv = kfunc(F, function ip_list_rcv(head: SkBuff[], _pt: PacketType, _orig_dev: NetDevice): void {
   let curr_dev: NetDevice | null = null;
   let curr_net: Net | null = null;
-  let sublist: SkBuff[] = [];
+  let sublist: SkBuff[] = NO_SKBS;
   for (const skb0 of head) {
     const dev = skb0.dev!;
     const net = dev.nd_net as Net;
@@ -359,11 +358,10 @@ export const ip_list_rcv = kfunc(F, function ip_list_rcv(head: SkBuff[], _pt: Pa
     if (skb === null) continue;
     if (curr_dev !== dev || curr_net !== net) {
       if (sublist.length) ip_sublist_rcv(sublist, curr_dev!, curr_net!);
-      sublist = [];
+      sublist = [skb];
       curr_dev = dev;
       curr_net = net;
-    }
-    sublist.push(skb);
+    } else sublist.push(skb);
   }
   if (sublist.length) ip_sublist_rcv(sublist, curr_dev!, curr_net!);
 });
