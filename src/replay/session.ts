@@ -137,7 +137,9 @@ export class Session {
       }
       this.runUntil(f.tsNs);
       net.clock.advanceTo(f.tsNs);
-      const { info, frame } = this.classify(f);
+      const info = this.classify(f);
+      const frame = this.classified;
+      this.classified = null;
       const prev = this.recorder ? this.recorder.begin(info) : null;
       // A frame without a trace (setTracing(false)) has nothing to record: the kernel runs it with
       // no recorder attached, so the kfunc wrappers only call through, as with `record: 'none'`
@@ -214,7 +216,7 @@ export class Session {
     if (snap.length) t.sockets = snap;
   }
 
-  private classify(f: CapturedFrame): { info: FrameInfo; frame: Uint8Array | null } {
+  private classify(f: CapturedFrame): FrameInfo {
     // Only a full trace shows the timestamp: no BigInt-to-string per frame for --stats.
     const info: FrameInfo = { index: f.index, tsNs: this.fullTrace ? f.tsNs.toString() : '', len: f.origLen, caplen: f.data.length, linkType: f.linkType, role: 'rx' };
     // The common case, an untagged Ethernet frame with a whole header: nothing to decode (what
@@ -224,19 +226,19 @@ export class Session {
     if (!link.supported) {
       info.role = 'skipped';
       info.note = `link type ${f.linkType} (${link.linkName}) is not simulated: the host has an Ethernet NIC`;
-      return { info, frame: null };
+      return this.giveFrame(info, null);
     }
     if (link.error && link.ethertype === null) {
       info.role = 'skipped';
       info.note = `link header unreadable: ${link.error}`;
-      return { info, frame: null };
+      return this.giveFrame(info, null);
     }
     const mac = this.host.mac;
     if (f.linkType === 1) {
       if (f.data.length < 14) {
         info.role = 'skipped';
         info.note = `runt frame of ${f.data.length} bytes: a NIC discards frames shorter than an Ethernet header`;
-        return { info, frame: null };
+        return this.giveFrame(info, null);
       }
       return this.classifyEthernet(f, info);
     }
@@ -244,11 +246,11 @@ export class Session {
     if (link.ethertype === null) {
       info.role = 'skipped';
       info.note = `no network protocol in the ${link.linkName} header`;
-      return { info, frame: null };
+      return this.giveFrame(info, null);
     }
     if (link.pkttype === 4 /* PACKET_OUTGOING */) {
       info.role = 'observed';
-      return { info, frame: null };
+      return this.giveFrame(info, null);
     }
     const payload = f.data.subarray(link.networkOffset);
     const frame = new Uint8Array(14 + payload.length);
@@ -259,17 +261,25 @@ export class Session {
     frame[13] = link.ethertype & 0xff;
     frame.set(payload, 14);
     info.note = `${link.linkName} frame given an Ethernet header (to ${fmtMac(dst)})`;
-    return { info, frame };
+    return this.giveFrame(info, frame);
   }
 
   /** An Ethernet frame of at least a header: observed when the host sent it, else received. */
-  private classifyEthernet(f: CapturedFrame, info: FrameInfo): { info: FrameInfo; frame: Uint8Array | null } {
+  private classifyEthernet(f: CapturedFrame, info: FrameInfo): FrameInfo {
     if (sameMac(f.data, 6, this.host.mac)) {
       info.role = 'observed';
-      return { info, frame: null };
+      return this.giveFrame(info, null);
     }
     if (f.data.length < f.origLen) info.note = `captured ${f.data.length} of ${f.origLen} bytes (snaplen): simulated with the captured bytes`;
-    return { info, frame: f.data };
+    return this.giveFrame(info, f.data);
+  }
+
+  /** classify()'s second result: the frame to give the NIC (null: not received). */
+  private classified: Uint8Array | null = null;
+
+  private giveFrame(info: FrameInfo, frame: Uint8Array | null): FrameInfo {
+    this.classified = frame;
+    return info;
   }
 
   /** Move virtual time to `t`, running timers and deferred CPU work due before it. */

@@ -97,6 +97,8 @@ export interface E1000Adapter {
   /** Hand received skbs to netif_rx (the backlog) instead of GRO: see e1000_receive_skb. */
   rx_backlog: boolean;
   alloc_rx_buff_failed: number;
+  /** e1000_clean's `work_done` (an int on its stack, passed by pointer): one box, reused. */
+  work_done: { done: number };
   /** The hardware: interrupt cause and mask registers, ring head pointers, counters. */
   hw: {
     icr: number;
@@ -278,7 +280,8 @@ export const e1000_clean_tx_irq = kfunc(F, function e1000_clean_tx_irq(a: E1000A
 export const e1000_clean = kfunc(F, function e1000_clean(napi: NapiStruct, budget: number): number {
   const a = adapterOf(napi.dev);
   const tx_clean_complete = e1000_clean_tx_irq(a, a.tx_ring);
-  const work = { done: 0 };
+  const work = a.work_done;
+  work.done = 0;
   e1000_clean_rx_irq(a, a.rx_ring, work, budget);
   if (!tx_clean_complete || work.done === budget) return budget;
   if (napi_complete_done(napi, work.done)) e1000_irq_enable(a);
@@ -415,6 +418,7 @@ export function e1000_probe(net: Net, netdev: NetDevice, opts: { rxRing: number;
     copybreak: COPYBREAK_DEFAULT,
     rx_backlog: opts.rxBacklog ?? false,
     alloc_rx_buff_failed: 0,
+    work_done: { done: 0 },
     hw: { icr: 0, ims: true, rdh: 0, rdt: 0, vme: true, mpc: 0, gprc: 0, gptc: 0, wire: opts.wire },
   };
   netdev.priv = a;
