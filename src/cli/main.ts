@@ -62,7 +62,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     .option('host', { type: 'string', describe: "the host's IPv4 address (a.b.c.d[/len]), instead of inferring it", requiresArg: true })
     .option('mac', { type: 'string', describe: "the host's MAC address, instead of inferring it", requiresArg: true })
     .option('drain', { type: 'number', describe: 'virtual milliseconds to keep running timers after the last frame', default: 0, requiresArg: true })
-    .option('threads', { type: 'number', describe: 'worker threads for -T (default: 2 for a capture file of 8 MiB or more on a machine with 2+ cores, else 1)', requiresArg: true })
+    .option('threads', { type: 'number', describe: 'worker threads for -T (default: 2 for a capture file of 64 MiB or more on a machine with 2+ cores, else 1)', requiresArg: true })
     .option('thread-block', { type: 'number', hidden: true, requiresArg: true })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
     .example(EXAMPLES)

@@ -25,8 +25,13 @@ import type { RunOptions } from './run.js';
 
 /** Frames per block: about 8 MB of NDJSON for the benchmark's traces. */
 export const DEFAULT_BLOCK = 1000;
-/** Smaller captures run in one thread (starting the workers costs about 0.2 s). */
-export const AUTO_MIN_BYTES = 8 << 20;
+/**
+ * Smaller captures run in one thread: each worker starts and warms up on its own, and the two
+ * contend for the cores. Measured on the 2-core benchmark machine (~100-byte frames): two threads
+ * were 15% slower than one at 250,000 frames (25 MB), 7% faster at 500,000 and 22% faster at
+ * 1,000,000 (99 MB).
+ */
+export const AUTO_MIN_BYTES = 64 << 20;
 
 export interface TraceWorkerData {
   file: string;

@@ -125,7 +125,7 @@ describe('threaded -T equals the serial run', () => {
 });
 
 describe('when threads are used', () => {
-  it('-T on a file of 8 MiB or more, never for stdin, -V, --stats, -w or small files', async () => {
+  it('-T on a file of 64 MiB or more, never for stdin, -V, --stats, -w or small files', async () => {
     const { planThreads, AUTO_MIN_BYTES } = (await import(join(repoRoot, 'dist/cli/parallel.js'))) as typeof import('../../src/cli/parallel.js');
     const big = join(dir, 'big.pcap');
     writeFileSync(big, '');
