@@ -99,19 +99,22 @@ export const IN_DEV_ANDCONF = (d: InDevice, k: Key): boolean => d.all[k] !== 0 &
 export const IN_DEV_ORCONF = (d: InDevice, k: Key): boolean => d.all[k] !== 0 || d.cnf[k] !== 0;
 export const IN_DEV_MAXCONF = (d: InDevice, k: Key): number => Math.max(d.all[k], d.cnf[k]);
 
+// The named accessors, as the kernel's macros expand: each reads its own fields (a shared helper
+// with the name as a key made one keyed load see a dozen names, which V8 then looks up generically
+// on every packet).
 export const IN_DEV_FORWARD = (d: InDevice): boolean => d.cnf.forwarding !== 0;
-export const IN_DEV_RPFILTER = (d: InDevice): number => IN_DEV_MAXCONF(d, 'rp_filter');
-export const IN_DEV_SOURCE_ROUTE = (d: InDevice): boolean => IN_DEV_ANDCONF(d, 'accept_source_route');
-export const IN_DEV_ACCEPT_LOCAL = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'accept_local');
-export const IN_DEV_ROUTE_LOCALNET = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'route_localnet');
-export const IN_DEV_ARPFILTER = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'arp_filter');
-export const IN_DEV_ARP_ACCEPT = (d: InDevice): number => IN_DEV_MAXCONF(d, 'arp_accept');
-export const IN_DEV_ARP_ANNOUNCE = (d: InDevice): number => IN_DEV_MAXCONF(d, 'arp_announce');
-export const IN_DEV_ARP_IGNORE = (d: InDevice): number => IN_DEV_MAXCONF(d, 'arp_ignore');
-export const IN_DEV_TX_REDIRECTS = (d: InDevice): boolean => IN_DEV_ANDCONF(d, 'send_redirects');
-export const IN_DEV_SHARED_MEDIA = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'shared_media');
-export const IN_DEV_LOG_MARTIANS = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'log_martians');
-export const IN_DEV_PROXY_ARP = (d: InDevice): boolean => IN_DEV_ORCONF(d, 'proxy_arp');
+export const IN_DEV_RPFILTER = (d: InDevice): number => Math.max(d.all.rp_filter, d.cnf.rp_filter);
+export const IN_DEV_SOURCE_ROUTE = (d: InDevice): boolean => d.all.accept_source_route !== 0 && d.cnf.accept_source_route !== 0;
+export const IN_DEV_ACCEPT_LOCAL = (d: InDevice): boolean => d.all.accept_local !== 0 || d.cnf.accept_local !== 0;
+export const IN_DEV_ROUTE_LOCALNET = (d: InDevice): boolean => d.all.route_localnet !== 0 || d.cnf.route_localnet !== 0;
+export const IN_DEV_ARPFILTER = (d: InDevice): boolean => d.all.arp_filter !== 0 || d.cnf.arp_filter !== 0;
+export const IN_DEV_ARP_ACCEPT = (d: InDevice): number => Math.max(d.all.arp_accept, d.cnf.arp_accept);
+export const IN_DEV_ARP_ANNOUNCE = (d: InDevice): number => Math.max(d.all.arp_announce, d.cnf.arp_announce);
+export const IN_DEV_ARP_IGNORE = (d: InDevice): number => Math.max(d.all.arp_ignore, d.cnf.arp_ignore);
+export const IN_DEV_TX_REDIRECTS = (d: InDevice): boolean => d.all.send_redirects !== 0 && d.cnf.send_redirects !== 0;
+export const IN_DEV_SHARED_MEDIA = (d: InDevice): boolean => d.all.shared_media !== 0 || d.cnf.shared_media !== 0;
+export const IN_DEV_LOG_MARTIANS = (d: InDevice): boolean => d.all.log_martians !== 0 || d.cnf.log_martians !== 0;
+export const IN_DEV_PROXY_ARP = (d: InDevice): boolean => d.all.proxy_arp !== 0 || d.cnf.proxy_arp !== 0;
 
 /** inet_ifa_match(): is addr on the ifa's subnet? */
 export function inet_ifa_match(addr: number, ifa: InIfaddr): boolean {
