@@ -16,7 +16,7 @@ import {
   IN_DEV_ARP_ANNOUNCE,
   IN_DEV_ARP_IGNORE,
   IN_DEV_FORWARD,
-  IN_DEV_ORCONF,
+  IN_DEV_DROP_GRATUITOUS_ARP,
   IN_DEV_ROUTE_LOCALNET,
   type InDevice,
   inet_ifa_match,
@@ -352,7 +352,7 @@ export const arp_process = kfunc(F, function arp_process(_net: Net, _sk: unknown
   const tip = get32(h, p);
   // Requests for multicast or (without route_localnet) loopback targets are bogus.
   if (ipv4_is_multicast(tip) || (!IN_DEV_ROUTE_LOCALNET(in_dev) && ipv4_is_loopback(tip))) return out_free_skb();
-  if (sip === tip && IN_DEV_ORCONF(in_dev, 'drop_gratuitous_arp')) return out_free_skb();
+  if (sip === tip && IN_DEV_DROP_GRATUITOUS_ARP(in_dev)) return out_free_skb();
 
   // Special case: IPv4 duplicate address detection (RFC 2131): sender 0.0.0.0.
   if (sip === 0) {

@@ -55,7 +55,7 @@ import {
   iph_tot_len,
   iph_version,
 } from '../../include/net/ip.js';
-import { IN_DEV_ORCONF, IN_DEV_SOURCE_ROUTE } from '../../include/linux/inetdevice.js';
+import { IN_DEV_DROP_UNICAST_IN_L2_MULTICAST, IN_DEV_SOURCE_ROUTE } from '../../include/linux/inetdevice.js';
 import { RTN_BROADCAST, RTN_MULTICAST, skb_rtable, skb_valid_dst } from '../../include/net/route.js';
 import { NET_RX_DROP, NET_RX_SUCCESS, ETH_P_IP, NO_SKBS } from '../core/dev.js';
 import { ip_route_input_noref, ip_route_use_hint } from './route.js';
@@ -204,7 +204,7 @@ export const ip_rcv_finish_core = kfunc(F, function ip_rcv_finish_core(net: Net,
   } else if (skb.pkt_type === PACKET_BROADCAST || skb.pkt_type === PACKET_MULTICAST) {
     // RFC 1122 3.3.6: unicast IP in a link-layer broadcast.
     const in_dev = __in_dev_get_rcu(dev);
-    if (in_dev !== null && IN_DEV_ORCONF(in_dev, 'drop_unicast_in_l2_multicast')) {
+    if (in_dev !== null && IN_DEV_DROP_UNICAST_IN_L2_MULTICAST(in_dev)) {
       return rcv_finish_drop(skb, SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST);
     }
   }

@@ -15,7 +15,7 @@ import type { NetDevice } from '../../include/linux/netdevice.js';
 import type { SkBuff } from '../../include/linux/skbuff.js';
 import {
   IN_DEV_FORWARD,
-  IN_DEV_ORCONF,
+  IN_DEV_NOPOLICY,
   IN_DEV_ROUTE_LOCALNET,
   IN_DEV_SHARED_MEDIA,
   IN_DEV_TX_REDIRECTS,
@@ -336,7 +336,7 @@ const ip_mkroute_input = kfunc(
 
 /** A broadcast or local input route that cannot be cached (broadcast, unreachable). */
 function local_input(skb: SkBuff, res: FibResult, in_dev: InDevice, flags: number, err: number): number {
-  if (IN_DEV_ORCONF(in_dev, 'nopolicy')) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_NOPOLICY);
+  if (IN_DEV_NOPOLICY(in_dev)) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_NOPOLICY);
   const fa = res.type === RTN_UNREACHABLE || flags & RTCF_BROADCAST ? null : res.fa;
   if (fa !== null && fa.rth_input !== null && fa.rth_input.input === ip_local_deliver) {
     skb_dst_set(skb, fa.rth_input);
@@ -459,7 +459,7 @@ const ip_route_input_mc = kfunc(F, function ip_route_input_mc(skb: SkBuff, daddr
   const reason = ip_mc_validate_source(skb, daddr, saddr, dscp, dev, in_dev);
   if (reason) return reason;
   if (our) flags |= RTCF_LOCAL;
-  if (IN_DEV_ORCONF(in_dev!, 'nopolicy')) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_NOPOLICY);
+  if (IN_DEV_NOPOLICY(in_dev!)) IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_NOPOLICY);
   const rth = rt_dst_alloc(dev, flags, RTN_MULTICAST);
   rth.output = ip_rt_bug;
   rth.rt_is_input = true;
