@@ -218,7 +218,7 @@ export class Session {
 
   private classify(f: CapturedFrame): FrameInfo {
     // Only a full trace shows the timestamp: no BigInt-to-string per frame for --stats.
-    const info: FrameInfo = { index: f.index, tsNs: this.fullTrace ? f.tsNs.toString() : '', len: f.origLen, caplen: f.data.length, linkType: f.linkType, role: 'rx' };
+    const info: FrameInfo = this.fullTrace ? { index: f.index, tsNs: f.tsNs.toString(), len: f.origLen, caplen: f.data.length, linkType: f.linkType, role: 'rx' } : this.scratchInfo(f);
     // The common case, an untagged Ethernet frame with a whole header: nothing to decode (what
     // decodeLink would report for it: supported, no error).
     if (f.linkType === 1 && f.data.length >= 14 && !isVlanTpid((f.data[12]! << 8) | f.data[13]!)) return this.classifyEthernet(f, info);
@@ -272,6 +272,23 @@ export class Session {
     }
     if (f.data.length < f.origLen) info.note = `captured ${f.data.length} of ${f.origLen} bytes (snaplen): simulated with the captured bytes`;
     return this.giveFrame(info, f.data);
+  }
+
+  /**
+   * Without full traces nothing keeps a FrameInfo (the recorder only counts the frame), so one
+   * object serves every frame, with a `note` slot from the start (its shape never changes).
+   */
+  private readonly scratch = { index: 0, tsNs: '', len: 0, caplen: 0, linkType: 0, role: 'rx', note: undefined } as FrameInfo;
+
+  private scratchInfo(f: CapturedFrame): FrameInfo {
+    const info = this.scratch;
+    info.index = f.index;
+    info.len = f.origLen;
+    info.caplen = f.data.length;
+    info.linkType = f.linkType;
+    info.role = 'rx';
+    info.note = undefined;
+    return info;
   }
 
   /** classify()'s second result: the frame to give the NIC (null: not received). */

@@ -39,8 +39,12 @@ export class VirtualClock {
   }
   set bootNs(v: bigint) {
     this.boot = v;
+    this.bootSeq++;
     this.update();
   }
+
+  /** Bumped whenever the boot time is set (what depends on it can tell without a BigInt compare). */
+  bootSeq = 0;
 
   get initialJiffies(): number {
     // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300 * HZ); kept as a plain number here.

@@ -40,7 +40,7 @@ export class TimerBase {
   private live = 0;
   private cachedExpires = NaN;
   private cachedNs = 0n;
-  private cachedBoot = -1n;
+  private cachedBootSeq = -1;
 
   constructor(readonly clock: VirtualClock) {}
 
@@ -70,9 +70,9 @@ export class TimerBase {
   nextExpiryNs(): bigint | undefined {
     const top = this.top();
     if (!top) return undefined;
-    if (top.expires !== this.cachedExpires || this.clock.bootNs !== this.cachedBoot) {
+    if (top.expires !== this.cachedExpires || this.clock.bootSeq !== this.cachedBootSeq) {
       this.cachedExpires = top.expires;
-      this.cachedBoot = this.clock.bootNs;
+      this.cachedBootSeq = this.clock.bootSeq;
       this.cachedNs = this.clock.bootNs + this.clock.jiffiesToNs(top.expires - this.clock.initialJiffies);
     }
     return this.cachedNs;
