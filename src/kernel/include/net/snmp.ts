@@ -6,14 +6,14 @@
  */
 import type { Net } from './net_namespace.js';
 import { rec } from '../../trace_hooks.js';
-import { counterSlot, type CounterSlot } from '../../../trace/counters.js';
+import type { CounterSlot } from '../../../trace/counters.js';
 
-export function SNMP_ADD_STATS(net: Net, counter: string | CounterSlot, n: number): void {
-  const slot = typeof counter === 'string' ? counterSlot(counter) : counter;
-  net.mib.add(slot, n);
-  rec()?.countSlot(slot, n);
+/** Add `n` to a MIB counter: one of include/uapi/linux/snmp.ts's (the kernel's enum names). */
+export function SNMP_ADD_STATS(net: Net, counter: CounterSlot, n: number): void {
+  net.mib.add(counter, n);
+  rec()?.countSlot(counter, n);
 }
 
-export function SNMP_INC_STATS(net: Net, counter: string | CounterSlot): void {
+export function SNMP_INC_STATS(net: Net, counter: CounterSlot): void {
   SNMP_ADD_STATS(net, counter, 1);
 }

@@ -38,6 +38,7 @@ import {
   SKB_NOT_DROPPED_YET,
 } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { ICMP_MIB_CSUMERRORS, ICMP_MIB_INERRORS, ICMP_MIB_INMSGS, ICMP_MIB_INTIMEEXCDS, ICMP_MIB_OUTERRORS, ICMP_MIB_OUTMSGS, ICMP_MIB_RATELIMITGLOBAL, ICMP_MIB_RATELIMITHOST } from '../../include/uapi/linux/snmp.js';
 import { counterSlot } from '../../../trace/counters.js';
 import { type IpOptions, IPPROTO_ICMP, IP_OFFSET, IP_PMTUDISC_DONT, get16, get32, iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tos, put16, put32 } from '../../include/net/ip.js';
 import { type Flowi4, RTCF_BROADCAST, RTCF_LOCAL, RTCF_MULTICAST, RTN_BROADCAST, RTN_LOCAL, RT_SCOPE_LINK, type Rtable, dst_mtu, flowi4_init, skb_rtable } from '../../include/net/route.js';
@@ -161,7 +162,7 @@ function icmpv4_global_allow(net: Net, type: number, code: number, apply: { v: b
     apply.v = true;
     return true;
   }
-  SNMP_INC_STATS(net, 'ICMP_MIB_RATELIMITGLOBAL');
+  SNMP_INC_STATS(net, ICMP_MIB_RATELIMITGLOBAL);
   return false;
 }
 
@@ -196,7 +197,7 @@ const icmpv4_xrlim_allow = kfunc(F, function icmpv4_xrlim_allow(net: Net, rt: Rt
     const timeout = net.clock.msecsToJiffies(net.sysctlInt('net.ipv4.icmp_ratelimit', 1000));
     rc = inet_peer_xrlim_allow(net, inet_getpeer_v4(net, daddr), timeout);
   }
-  if (!rc) SNMP_INC_STATS(net, 'ICMP_MIB_RATELIMITHOST');
+  if (!rc) SNMP_INC_STATS(net, ICMP_MIB_RATELIMITHOST);
   else icmp_global_consume(net);
   return rc;
 });
@@ -208,7 +209,7 @@ const ICMPMSGOUT_TYPE = Array.from({ length: 256 }, (_, t) => counterSlot(`ICMPM
 /** icmp_out_count(): ICMPMSGOUT for the type and ICMP_MIB_OUTMSGS. */
 export function icmp_out_count(net: Net, type: number): void {
   SNMP_INC_STATS(net, ICMPMSGOUT_TYPE[type]!);
-  SNMP_INC_STATS(net, 'ICMP_MIB_OUTMSGS');
+  SNMP_INC_STATS(net, ICMP_MIB_OUTMSGS);
 }
 
 // --- sending -------------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ const icmp_push_reply = kfunc(
   F,
   function icmp_push_reply(sk: Sock, p: IcmpBxm, fl4: ReturnType<typeof flowi4_init>, tos: number, rt: Rtable): void {
     if (ip_append_data(sk, fl4, icmp_glue_bits, p, p.data_len + p.head_len, p.head_len, p.replyopts, rt, tos) < 0) {
-      SNMP_INC_STATS(sk.net, 'ICMP_MIB_OUTERRORS');
+      SNMP_INC_STATS(sk.net, ICMP_MIB_OUTERRORS);
       ip_flush_pending_frames(sk);
       return;
     }
@@ -408,7 +409,7 @@ export const icmp_echo = kfunc(F, function icmp_echo(skb: SkBuff): number {
  */
 export const icmp_timestamp = kfunc(F, function icmp_timestamp(skb: SkBuff): number {
   if (skb.len < 4) {
-    SNMP_INC_STATS(skb_rtable(skb).dev.nd_net as Net, 'ICMP_MIB_INERRORS');
+    SNMP_INC_STATS(skb_rtable(skb).dev.nd_net as Net, ICMP_MIB_INERRORS);
     return SKB_DROP_REASON_PKT_TOO_SMALL;
   }
   const net = skb_rtable(skb).dev.nd_net as Net;
@@ -433,7 +434,7 @@ const icmp_socket_deliver = kfunc(F, function icmp_socket_deliver(skb: SkBuff, i
   const protocol = skb.head[skb.data + 9]!;
   const net = skb.dev!.nd_net as Net;
   if (!pskb_may_pull(skb, (skb.head[skb.data]! & 0x0f) * 4 + 8)) {
-    SNMP_INC_STATS(net, 'ICMP_MIB_INERRORS');
+    SNMP_INC_STATS(net, ICMP_MIB_INERRORS);
     return;
   }
   const ipprot = net.ipv4!.inet_protos[protocol] ?? null;
@@ -472,7 +473,7 @@ export const icmp_unreach = kfunc(F, function icmp_unreach(skb: SkBuff): number 
       info = get32(skb.head, icmph + 4) >>> 24;
       break;
     case ICMP_TIME_EXCEEDED:
-      SNMP_INC_STATS(net, 'ICMP_MIB_INTIMEEXCDS');
+      SNMP_INC_STATS(net, ICMP_MIB_INTIMEEXCDS);
       if (code === ICMP_EXC_FRAGTIME) return reason;
       break;
   }
@@ -483,7 +484,7 @@ export const icmp_unreach = kfunc(F, function icmp_unreach(skb: SkBuff): number 
   return reason;
 
   function out_err(): number {
-    SNMP_INC_STATS(net, 'ICMP_MIB_INERRORS');
+    SNMP_INC_STATS(net, ICMP_MIB_INERRORS);
     return reason || SKB_DROP_REASON_NOT_SPECIFIED;
   }
 });
@@ -491,7 +492,7 @@ export const icmp_unreach = kfunc(F, function icmp_unreach(skb: SkBuff): number 
 /** icmp_redirect(): redirects are not learned (no route exceptions): accepted and consumed. */
 export const icmp_redirect = kfunc(F, function icmp_redirect(skb: SkBuff): number {
   if (skb.len < 20) {
-    SNMP_INC_STATS(skb_rtable(skb).dev.nd_net as Net, 'ICMP_MIB_INERRORS');
+    SNMP_INC_STATS(skb_rtable(skb).dev.nd_net as Net, ICMP_MIB_INERRORS);
     return SKB_DROP_REASON_PKT_TOO_SMALL;
   }
   if (!pskb_may_pull(skb, 20)) return SKB_NOT_DROPPED_YET;
@@ -541,7 +542,7 @@ export const icmp_rcv = kfunc(F, function icmp_rcv(skb: SkBuff): number {
   let reason = SKB_DROP_REASON_NOT_SPECIFIED;
   const rt = skb_rtable(skb);
   const net = rt.dev.nd_net as Net;
-  SNMP_INC_STATS(net, 'ICMP_MIB_INMSGS');
+  SNMP_INC_STATS(net, ICMP_MIB_INMSGS);
   if (skb_checksum_simple_validate(skb)) return csum_error();
   if (pskb_pull(skb, 8) === null) return error();
   const type = skb.head[skb.transport_header]!;
@@ -574,11 +575,11 @@ export const icmp_rcv = kfunc(F, function icmp_rcv(skb: SkBuff): number {
   }
   function csum_error(): number {
     reason = SKB_DROP_REASON_ICMP_CSUM;
-    SNMP_INC_STATS(net, 'ICMP_MIB_CSUMERRORS');
+    SNMP_INC_STATS(net, ICMP_MIB_CSUMERRORS);
     return error();
   }
   function error(): number {
-    SNMP_INC_STATS(net, 'ICMP_MIB_INERRORS');
+    SNMP_INC_STATS(net, ICMP_MIB_INERRORS);
     return drop();
   }
 });

@@ -11,6 +11,7 @@ import type { Net } from '../../include/net/net_namespace.js';
 import { type SkBuff, PACKET_HOST, kfree_skb_reason, skb_cow } from '../core/skbuff.js';
 import { SKB_DROP_REASON_IP_INHDR, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_PKT_TOO_BIG } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { IPSTATS_MIB_FRAGFAILS, IPSTATS_MIB_INHDRERRORS, IPSTATS_MIB_OUTFORWDATAGRAMS } from '../../include/uapi/linux/snmp.js';
 import { IPCB_flags, IPCB_frag_max_size, IPCB_set_flags, IPSKB_DOREDIRECT, IPSKB_FORWARDED, IP_DF, OPT_BIT_STRICT, ip_decrease_ttl, iph_daddr, iph_frag_off, iph_saddr, iph_ttl } from '../../include/net/ip.js';
 import { ip_dst_mtu_maybe_forward, rt_nexthop, skb_rtable } from '../../include/net/route.js';
 import { NET_RX_DROP, NET_RX_SUCCESS } from '../core/dev.js';
@@ -59,7 +60,7 @@ export const ip_rt_send_redirect = kfunc('net/ipv4/route.c', function ip_rt_send
 
 /** ip_forward_finish(): (options are not rewritten on forward here) dst_output. */
 export const ip_forward_finish = kfunc(F, function ip_forward_finish(net: Net, _sk: unknown, skb: SkBuff): number {
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_OUTFORWDATAGRAMS');
+  SNMP_INC_STATS(net, IPSTATS_MIB_OUTFORWDATAGRAMS);
   skb.tstamp = 0;
   return dst_output(net, null, skb);
 });
@@ -75,7 +76,7 @@ export const ip_forward = kfunc(F, function ip_forward(skb: SkBuff): number {
   if (skb.sk !== null) return drop();
   const net = skb.dev!.nd_net as Net;
   if (iph_ttl(skb) <= 1) {
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_INHDRERRORS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS);
     icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
     reason = SKB_DROP_REASON_IP_INHDR;
     return drop();
@@ -88,7 +89,7 @@ export const ip_forward = kfunc(F, function ip_forward(skb: SkBuff): number {
   IPCB_set_flags(skb, IPCB_flags(skb) | IPSKB_FORWARDED);
   const mtu = ip_dst_mtu_maybe_forward(rt, true);
   if (ip_exceeds_mtu(skb, mtu)) {
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGFAILS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_FRAGFAILS);
     icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu >>> 0);
     reason = SKB_DROP_REASON_PKT_TOO_BIG;
     return drop();

@@ -19,6 +19,7 @@ import {
   SKB_DROP_REASON_NOT_SPECIFIED,
 } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { IPSTATS_MIB_REASMFAILS, IPSTATS_MIB_REASMOKS, IPSTATS_MIB_REASMREQDS, IPSTATS_MIB_REASMTIMEOUT, IPSTATS_MIB_REASM_OVERLAPS } from '../../include/uapi/linux/snmp.js';
 import {
   IPCB_flags,
   IPCB_set_flags,
@@ -78,8 +79,8 @@ export const ip_expire = kfunc(F, function ip_expire(net: Net, qp: Ipq): void {
   qp.flags |= INET_FRAG_DROP;
   inet_frag_kill(net, qp);
   refs++;
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMFAILS');
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMTIMEOUT');
+  SNMP_INC_STATS(net, IPSTATS_MIB_REASMFAILS);
+  SNMP_INC_STATS(net, IPSTATS_MIB_REASMTIMEOUT);
   if (!(qp.flags & INET_FRAG_FIRST_IN)) return out();
   head = inet_frag_pull_head(qp);
   if (head === null) return out();
@@ -142,7 +143,7 @@ function ip_frag_too_far(net: Net, qp: Ipq): boolean {
   const end = ++qp.peer.rid;
   qp.rid = end;
   const rc = qp.frags.length > 0 && end - start > max;
-  if (rc) SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMFAILS');
+  if (rc) SNMP_INC_STATS(net, IPSTATS_MIB_REASMFAILS);
   return rc;
 }
 
@@ -169,7 +170,7 @@ const ip_frag_reasm = kfunc(F, function ip_frag_reasm(net: Net, qp: Ipq, skb: Sk
   const from = inet_frag_reasm_prepare(qp, skb);
   const len = ip_hdrlen(skb) + qp.len;
   if (len > 65535) {
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMFAILS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_REASMFAILS);
     return -E2BIG;
   }
   inet_frag_reasm_finish(net, qp, skb, from, qp.key.user === IP_DEFRAG_LOCAL_DELIVER);
@@ -183,7 +184,7 @@ const ip_frag_reasm = kfunc(F, function ip_frag_reasm(net: Net, qp: Ipq, skb: Sk
     put16(skb.head, o + 6, 0);
   }
   ip_send_check(skb.head, o);
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMOKS');
+  SNMP_INC_STATS(net, IPSTATS_MIB_REASMOKS);
   return 0;
 });
 
@@ -248,7 +249,7 @@ const ip_frag_queue = kfunc(
         return errout();
       }
       err = -EINVAL;
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_REASM_OVERLAPS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_REASM_OVERLAPS);
       return discard_qp();
     }
     if (dev !== null) qp.iif = dev.ifindex;
@@ -278,7 +279,7 @@ const ip_frag_queue = kfunc(
     function discard_qp(): number {
       inet_frag_kill(net, qp);
       refs.n++;
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMFAILS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_REASMFAILS);
       return errout();
     }
     function errout(): number {
@@ -295,7 +296,7 @@ const ENOENT = 2;
  * non-zero: the skb was kept (queued) or dropped. See net/ipv4/ip_fragment.c.
  */
 export const ip_defrag = kfunc(F, function ip_defrag(net: Net, skb: SkBuff, user: number): number {
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMREQDS');
+  SNMP_INC_STATS(net, IPSTATS_MIB_REASMREQDS);
   const qp = ip_find(net, skb, user);
   if (qp !== null) {
     const refs = { n: 0 };
@@ -303,7 +304,7 @@ export const ip_defrag = kfunc(F, function ip_defrag(net: Net, skb: SkBuff, user
     if (refs.n) inet_frag_putn(net, qp, refs.n);
     return ret;
   }
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_REASMFAILS');
+  SNMP_INC_STATS(net, IPSTATS_MIB_REASMFAILS);
   kfree_skb(skb);
   return -ENOMEM;
 });

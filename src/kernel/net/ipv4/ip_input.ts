@@ -41,6 +41,7 @@ import {
   SKB_NOT_DROPPED_YET,
 } from '../../include/net/dropreason.js';
 import { SNMP_ADD_STATS, SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { IPSTATS_MIB_CSUMERRORS, IPSTATS_MIB_INADDRERRORS, IPSTATS_MIB_INBCASTPKTS, IPSTATS_MIB_INDELIVERS, IPSTATS_MIB_INDISCARDS, IPSTATS_MIB_INHDRERRORS, IPSTATS_MIB_INMCASTPKTS, IPSTATS_MIB_INRECEIVES, IPSTATS_MIB_INTRUNCATEDPKTS, IPSTATS_MIB_INUNKNOWNPROTOS, LINUX_MIB_IPRPFILTER } from '../../include/uapi/linux/snmp.js';
 import {
   INADDR_BROADCAST,
   IPCB_clear,
@@ -89,10 +90,10 @@ export const ip_protocol_deliver_rcu = kfunc(F, function ip_protocol_deliver_rcu
         protocol = -ret;
         continue;
       }
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_INDELIVERS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_INDELIVERS);
       return SKB_NOT_DROPPED_YET;
     }
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_INUNKNOWNPROTOS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_INUNKNOWNPROTOS);
     icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
     return SKB_DROP_REASON_IP_NOPROTO; // kfree_skb_reason(skb, reason): tail call, see above
   }
@@ -143,12 +144,12 @@ const ip_rcv_options = kfunc(
   function ip_rcv_options(skb: SkBuff, dev: NetDevice): number {
     const net = dev.nd_net as Net;
     if (skb_cow(skb, skb_headroom(skb))) {
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_INDISCARDS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_INDISCARDS);
       return SKB_DROP_REASON_NOT_SPECIFIED;
     }
     skb.cb[8] = iph_ihl(skb) * 4 - 20; // opt->optlen
     if (ip_options_compile(net, skb)) {
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_INHDRERRORS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS);
       return SKB_DROP_REASON_IP_INHDR;
     }
     if (skb.cb[9]! /* opt->srr */) {
@@ -198,9 +199,9 @@ export const ip_rcv_finish_core = kfunc(F, function ip_rcv_finish_core(net: Net,
   }
   const rt = skb_rtable(skb);
   if (rt.rt_type === RTN_MULTICAST) {
-    SNMP_ADD_STATS(net, 'IPSTATS_MIB_INMCASTPKTS', 1);
+    SNMP_ADD_STATS(net, IPSTATS_MIB_INMCASTPKTS, 1);
   } else if (rt.rt_type === RTN_BROADCAST) {
-    SNMP_ADD_STATS(net, 'IPSTATS_MIB_INBCASTPKTS', 1);
+    SNMP_ADD_STATS(net, IPSTATS_MIB_INBCASTPKTS, 1);
   } else if (skb.pkt_type === PACKET_BROADCAST || skb.pkt_type === PACKET_MULTICAST) {
     // RFC 1122 3.3.6: unicast IP in a link-layer broadcast.
     const in_dev = __in_dev_get_rcu(dev);
@@ -218,8 +219,8 @@ function rcv_finish_drop(skb: SkBuff, drop_reason: number): number {
   return NET_RX_DROP;
 }
 function rcv_finish_drop_error(net: Net, skb: SkBuff, drop_reason: number): number {
-  if (drop_reason === SKB_DROP_REASON_IP_INADDRERRORS) SNMP_INC_STATS(net, 'IPSTATS_MIB_INADDRERRORS');
-  else if (drop_reason === SKB_DROP_REASON_IP_RPFILTER) SNMP_INC_STATS(net, 'LINUX_MIB_IPRPFILTER');
+  if (drop_reason === SKB_DROP_REASON_IP_INADDRERRORS) SNMP_INC_STATS(net, IPSTATS_MIB_INADDRERRORS);
+  else if (drop_reason === SKB_DROP_REASON_IP_RPFILTER) SNMP_INC_STATS(net, LINUX_MIB_IPRPFILTER);
   return rcv_finish_drop(skb, drop_reason);
 }
 
@@ -243,10 +244,10 @@ export const ip_rcv_core = kfunc(F, function ip_rcv_core(skb0: SkBuff, net: Net)
     dev_stats_otherhost(skb.dev!);
     return rcv_core_drop(skb, SKB_DROP_REASON_OTHERHOST);
   }
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_INRECEIVES');
+  SNMP_INC_STATS(net, IPSTATS_MIB_INRECEIVES);
   skb = skb_share_check(skb);
   if (skb === null) {
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_INDISCARDS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_INDISCARDS);
     return null;
   }
   if (!pskb_may_pull(skb, 20)) return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_NOT_SPECIFIED);
@@ -254,18 +255,18 @@ export const ip_rcv_core = kfunc(F, function ip_rcv_core(skb0: SkBuff, net: Net)
   if (!pskb_may_pull(skb, iph_ihl(skb) * 4)) return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_NOT_SPECIFIED);
   if (ip_fast_csum(skb.head, skb.network_header, iph_ihl(skb))) {
     // csum_error:
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_CSUMERRORS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_CSUMERRORS);
     return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_IP_CSUM);
   }
   const len = iph_tot_len(skb);
   if (skb.len < len) {
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_INTRUNCATEDPKTS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_INTRUNCATEDPKTS);
     return rcv_core_drop(skb, SKB_DROP_REASON_PKT_TOO_SMALL);
   } else if (len < iph_ihl(skb) * 4) {
     return rcv_core_inhdr_error(net, skb, SKB_DROP_REASON_NOT_SPECIFIED);
   }
   if (pskb_trim_rcsum(skb, len)) {
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_INDISCARDS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_INDISCARDS);
     return rcv_core_drop(skb, SKB_DROP_REASON_NOT_SPECIFIED);
   }
   skb.transport_header = skb.network_header + iph_ihl(skb) * 4;
@@ -278,7 +279,7 @@ export const ip_rcv_core = kfunc(F, function ip_rcv_core(skb0: SkBuff, net: Net)
 // allocated for every packet).
 function rcv_core_inhdr_error(net: Net, skb: SkBuff, drop_reason: number): null {
   if (drop_reason === SKB_DROP_REASON_NOT_SPECIFIED) drop_reason = SKB_DROP_REASON_IP_INHDR;
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_INHDRERRORS');
+  SNMP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS);
   return rcv_core_drop(skb, drop_reason);
 }
 function rcv_core_drop(skb: SkBuff, drop_reason: number): null {

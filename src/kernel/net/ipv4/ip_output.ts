@@ -44,6 +44,7 @@ import {
 } from '../core/skbuff.js';
 import { SKB_DROP_REASON_NEIGH_CREATEFAIL } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { IPSTATS_MIB_FRAGCREATES, IPSTATS_MIB_FRAGFAILS, IPSTATS_MIB_FRAGOKS, IPSTATS_MIB_OUTBCASTPKTS, IPSTATS_MIB_OUTDISCARDS, IPSTATS_MIB_OUTMCASTPKTS, IPSTATS_MIB_OUTPKTS } from '../../include/uapi/linux/snmp.js';
 import {
   IPCB_flags,
   IPCB_frag_max_size,
@@ -254,7 +255,7 @@ export const __ip_append_data = kfunc(F, function __ip_append_data(sk: Sock, fl4
 /** __ip_append_data's error label: what was not appended leaves the cork; the charge so far stays. */
 function ip_append_error(sk: Sock, cork: InetCork, length: number, wmem_alloc_delta: number, err: number): number {
   cork.length -= length;
-  SNMP_INC_STATS(sk.net, 'IPSTATS_MIB_OUTDISCARDS');
+  SNMP_INC_STATS(sk.net, IPSTATS_MIB_OUTDISCARDS);
   sk.sk_wmem_alloc += wmem_alloc_delta;
   return err;
 }
@@ -406,7 +407,7 @@ export const ip_push_pending_frames = kfunc(F, function ip_push_pending_frames(s
 /** ip_send_skb(): ip_local_out, counting OUTDISCARDS on failure. See net/ipv4/ip_output.c. */
 export const ip_send_skb = kfunc(F, function ip_send_skb(net: Net, skb: SkBuff): number {
   const err = ip_local_out(net, null, skb);
-  if (err) SNMP_INC_STATS(net, 'IPSTATS_MIB_OUTDISCARDS');
+  if (err) SNMP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
   return err > 0 ? 0 : err;
 });
 
@@ -444,9 +445,9 @@ export const ip_local_out = kfunc(F, function ip_local_out(net: Net, sk: Sock | 
 export const ip_finish_output2 = kfunc(F, function ip_finish_output2(net: Net, _sk: Sock | null, skb: SkBuff): number {
   const rt = skb_rtable(skb);
   const dev = rt.dev;
-  if (rt.rt_type === RTN_MULTICAST) SNMP_INC_STATS(net, 'IPSTATS_MIB_OUTMCASTPKTS');
-  else if (rt.rt_type === RTN_BROADCAST) SNMP_INC_STATS(net, 'IPSTATS_MIB_OUTBCASTPKTS');
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_OUTPKTS');
+  if (rt.rt_type === RTN_MULTICAST) SNMP_INC_STATS(net, IPSTATS_MIB_OUTMCASTPKTS);
+  else if (rt.rt_type === RTN_BROADCAST) SNMP_INC_STATS(net, IPSTATS_MIB_OUTBCASTPKTS);
+  SNMP_INC_STATS(net, IPSTATS_MIB_OUTPKTS);
   if (skb_headroom(skb) < LL_RESERVED_SPACE(dev)) {
     kfree_skb(skb); // skb_expand_head is not needed by any path simulated here
     return -12;
@@ -527,7 +528,7 @@ export const ip_do_fragment = kfunc(F, function ip_do_fragment(net: Net, sk: Soc
       for (;;) {
         if (iter.frag !== null) ip_fraglist_prepare(cur, iter);
         err = output(net, sk, cur);
-        if (!err) SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGCREATES');
+        if (!err) SNMP_INC_STATS(net, IPSTATS_MIB_FRAGCREATES);
         if (err || iter.frag === null) break;
         // ip_fraglist_next():
         cur = iter.frag;
@@ -535,11 +536,11 @@ export const ip_do_fragment = kfunc(F, function ip_do_fragment(net: Net, sk: Soc
         cur.next = null;
       }
       if (err === 0) {
-        SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGOKS');
+        SNMP_INC_STATS(net, IPSTATS_MIB_FRAGOKS);
         return 0;
       }
       kfree_skb_list(iter.frag);
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGFAILS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_FRAGFAILS);
       return err;
     }
   }
@@ -572,15 +573,15 @@ export const ip_do_fragment = kfunc(F, function ip_do_fragment(net: Net, sk: Soc
     offset += len;
     err = output(net, sk, skb2);
     if (err) break;
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGCREATES');
+    SNMP_INC_STATS(net, IPSTATS_MIB_FRAGCREATES);
   }
   if (err) {
     kfree_skb(skb);
-    SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGFAILS');
+    SNMP_INC_STATS(net, IPSTATS_MIB_FRAGFAILS);
     return err;
   }
   consume_skb(skb);
-  SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGOKS');
+  SNMP_INC_STATS(net, IPSTATS_MIB_FRAGOKS);
   return err;
 });
 
@@ -594,7 +595,7 @@ const ip_fragment = kfunc(
   function ip_fragment(net: Net, sk: Sock | null, skb: SkBuff, mtu: number, output: Output): number {
     if ((iph_frag_off(skb) & IP_DF) === 0) return ip_do_fragment(net, sk, skb, output);
     if (!skb.ignore_df || (IPCB_frag_max_size(skb) && IPCB_frag_max_size(skb) > mtu)) {
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_FRAGFAILS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_FRAGFAILS);
       icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu >>> 0);
       kfree_skb(skb);
       return -EMSGSIZE;

@@ -70,6 +70,7 @@ import {
   SKB_NOT_DROPPED_YET,
 } from '../../include/net/dropreason.js';
 import { SNMP_INC_STATS } from '../../include/net/snmp.js';
+import { IPSTATS_MIB_INADDRERRORS, IPSTATS_MIB_INNOROUTES } from '../../include/uapi/linux/snmp.js';
 import { kfree_skb_reason } from '../core/skbuff.js';
 import { ETH_P_IP } from '../core/dev.js';
 import { __in_dev_get_rcu, __ip_dev_find, inet_select_addr } from './devinet.js';
@@ -124,10 +125,10 @@ export const ip_error = kfunc(F, function ip_error(skb: SkBuff): number {
   if (!IN_DEV_FORWARD(in_dev)) {
     if (rt.error === EHOSTUNREACH) {
       reason = SKB_DROP_REASON_IP_INADDRERRORS;
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_INADDRERRORS');
+      SNMP_INC_STATS(net, IPSTATS_MIB_INADDRERRORS);
     } else if (rt.error === ENETUNREACH) {
       reason = SKB_DROP_REASON_IP_INNOROUTES;
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_INNOROUTES');
+      SNMP_INC_STATS(net, IPSTATS_MIB_INNOROUTES);
     }
     return out();
   }
@@ -139,7 +140,7 @@ export const ip_error = kfunc(F, function ip_error(skb: SkBuff): number {
     case ENETUNREACH:
       code = ICMP_NET_UNREACH;
       reason = SKB_DROP_REASON_IP_INNOROUTES;
-      SNMP_INC_STATS(net, 'IPSTATS_MIB_INNOROUTES');
+      SNMP_INC_STATS(net, IPSTATS_MIB_INNOROUTES);
       break;
     case EACCES:
       code = ICMP_PKT_FILTERED;

@@ -77,6 +77,8 @@ import {
   dropReasonName,
 } from '../../include/net/dropreason.js';
 import { SNMP_ADD_STATS, SNMP_INC_STATS } from '../../include/net/snmp.js';
+import type { CounterSlot } from '../../../trace/counters.js';
+import { ICMP_MIB_INERRORS, IPSTATS_MIB_OUTNOROUTES, UDP_MIB_CSUMERRORS, UDP_MIB_IGNOREDMULTI, UDP_MIB_INDATAGRAMS, UDP_MIB_INERRORS, UDP_MIB_MEMERRORS, UDP_MIB_NOPORTS, UDP_MIB_OUTDATAGRAMS, UDP_MIB_RCVBUFERRORS, UDP_MIB_SNDBUFERRORS } from '../../include/uapi/linux/snmp.js';
 import { INADDR_ANY, IPPROTO_UDP, IP_PMTUDISC_DONT, IP_PMTUDISC_WANT, fmtIp, get32, iph_daddr, iph_protocol, iph_saddr, iph_tos, ipv4_is_lbcast, ipv4_is_multicast, put16 } from '../../include/net/ip.js';
 import {
   EACCES,
@@ -251,7 +253,7 @@ function udp_ehashfn(net: Net, laddr: number, lport: number, faddr: number, fpor
 // --- MIB -------------------------------------------------------------------------------------------
 
 /** UDP_INC_STATS(net, UDP_MIB_...): the UDP MIB (include/net/udp.h). */
-function UDP_INC_STATS(net: Net, field: string): void {
+function UDP_INC_STATS(net: Net, field: CounterSlot): void {
   SNMP_INC_STATS(net, field);
 }
 
@@ -713,8 +715,8 @@ export const __udp_enqueue_schedule_skb = kfunc(F, function __udp_enqueue_schedu
       n++;
     }
     sk.sk_drops += n;
-    SNMP_ADD_STATS(sk.net, 'UDP_MIB_MEMERRORS', n);
-    SNMP_ADD_STATS(sk.net, 'UDP_MIB_INERRORS', n);
+    SNMP_ADD_STATS(sk.net, UDP_MIB_MEMERRORS, n);
+    SNMP_ADD_STATS(sk.net, UDP_MIB_INERRORS, n);
   }
   prod.rmem_alloc -= total_size;
   return 0;
@@ -742,13 +744,13 @@ const __udp_queue_rcv_skb = kfunc(
       const net = sk.net;
       let drop_reason: number;
       if (rc === -12) {
-        UDP_INC_STATS(net, 'UDP_MIB_RCVBUFERRORS');
+        UDP_INC_STATS(net, UDP_MIB_RCVBUFERRORS);
         drop_reason = SKB_DROP_REASON_SOCKET_RCVBUFF;
       } else {
-        UDP_INC_STATS(net, 'UDP_MIB_MEMERRORS');
+        UDP_INC_STATS(net, UDP_MIB_MEMERRORS);
         drop_reason = SKB_DROP_REASON_PROTO_MEM;
       }
-      UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
+      UDP_INC_STATS(net, UDP_MIB_INERRORS);
       sim_drop(sk, drop_reason, skb, skb.truesize);
       sk_skb_reason_drop(sk, skb, drop_reason);
       return -1;
@@ -839,7 +841,7 @@ export const __udp4_lib_mcast_deliver = kfunc(
       if (udp_queue_rcv_skb(first, skb) > 0) consume_skb(skb);
     } else {
       kfree_skb(skb);
-      UDP_INC_STATS(net, 'UDP_MIB_IGNOREDMULTI');
+      UDP_INC_STATS(net, UDP_MIB_IGNOREDMULTI);
     }
     return 0;
   },
@@ -997,7 +999,7 @@ export const __udp4_lib_rcv = kfunc(F, function __udp4_lib_rcv(skb: SkBuff, udpt
   if (sk !== null) return udp_unicast_rcv_skb(sk, skb);
   // no_sk: no socket. Drop packet silently, if checksum is wrong.
   if (udp_lib_checksum_complete(skb)) return udp_rcv_drop(net, skb, SKB_DROP_REASON_UDP_CSUM);
-  UDP_INC_STATS(net, 'UDP_MIB_NOPORTS');
+  UDP_INC_STATS(net, UDP_MIB_NOPORTS);
   icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
   sk_skb_reason_drop(null, skb, SKB_DROP_REASON_NO_SOCKET);
   return 0;
@@ -1008,8 +1010,8 @@ export const __udp4_lib_rcv = kfunc(F, function __udp4_lib_rcv(skb: SkBuff, udpt
  * sk_skb_reason_drop with the reason). RFC 1122 4.1.3.4: a bad datagram is discarded silently.
  */
 function udp_rcv_drop(net: Net, skb: SkBuff, reason: number): number {
-  if (reason === SKB_DROP_REASON_UDP_CSUM) UDP_INC_STATS(net, 'UDP_MIB_CSUMERRORS');
-  UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
+  if (reason === SKB_DROP_REASON_UDP_CSUM) UDP_INC_STATS(net, UDP_MIB_CSUMERRORS);
+  UDP_INC_STATS(net, UDP_MIB_INERRORS);
   sk_skb_reason_drop(null, skb, reason);
   return 0;
 }
@@ -1061,7 +1063,7 @@ export const __udp4_lib_err = kfunc(F, function __udp4_lib_err(skb: SkBuff, info
   const q_dport = (h[uh + 2]! << 8) | h[uh + 3]!;
   const sk = __udp4_lib_lookup(net, q_daddr, q_dport, q_saddr, q_sport, skb.dev!.ifindex, udptable);
   if (sk === null) {
-    SNMP_INC_STATS(net, 'ICMP_MIB_INERRORS');
+    SNMP_INC_STATS(net, ICMP_MIB_INERRORS);
     return -2; // -ENOENT
   }
   let err = 0;
@@ -1165,8 +1167,8 @@ const __first_packet_length = kfunc(F, function __first_packet_length(sk: Sock, 
   let skb: SkBuff | undefined;
   while ((skb = rcvq[0]) !== undefined) {
     if (udp_lib_checksum_complete(skb)) {
-      UDP_INC_STATS(sk.net, 'CSUMERRORS');
-      UDP_INC_STATS(sk.net, 'INERRORS');
+      UDP_INC_STATS(sk.net, UDP_MIB_CSUMERRORS);
+      UDP_INC_STATS(sk.net, UDP_MIB_INERRORS);
       udp_drops_inc(sk);
       rcvq.shift();
       total.v += skb.truesize;
@@ -1289,13 +1291,13 @@ export const udp_recvmsg = kfunc(F, function udp_recvmsg(sk: Sock, msg: MsgHdr, 
     if (err) {
       if (!peeking) {
         udp_drops_inc(sk);
-        UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
+        UDP_INC_STATS(net, UDP_MIB_INERRORS);
       }
       kfree_skb(skb);
       return err;
     }
     if (!peeking) {
-      UDP_INC_STATS(net, 'UDP_MIB_INDATAGRAMS');
+      UDP_INC_STATS(net, UDP_MIB_INDATAGRAMS);
       sk.stats.read_packets++;
     }
     // Copy the address (the IP and UDP headers are still in the head).
@@ -1312,8 +1314,8 @@ export const udp_recvmsg = kfunc(F, function udp_recvmsg(sk: Sock, msg: MsgHdr, 
 function udp_csum_copy_err(sk: Sock, skb: SkBuff, flags: number, msg: MsgHdr): void {
   const net = sk.net;
   if (!__sk_queue_drop_skb(sk, (sk as UdpSock).reader_queue, skb, flags, udp_skb_destructor)) {
-    UDP_INC_STATS(net, 'UDP_MIB_CSUMERRORS');
-    UDP_INC_STATS(net, 'UDP_MIB_INERRORS');
+    UDP_INC_STATS(net, UDP_MIB_CSUMERRORS);
+    UDP_INC_STATS(net, UDP_MIB_INERRORS);
   }
   sim_drop(sk, SKB_DROP_REASON_UDP_CSUM, skb, udp_skb_truesize(skb));
   kfree_skb_reason(skb, SKB_DROP_REASON_UDP_CSUM);
@@ -1360,11 +1362,11 @@ export const udp_send_skb = kfunc(F, function udp_send_skb(skb: SkBuff, fl4: Flo
   let err = ip_send_skb(net, skb);
   if (err) {
     if (err === -ENOBUFS && !sk.recverr) {
-      UDP_INC_STATS(net, 'UDP_MIB_SNDBUFERRORS');
+      UDP_INC_STATS(net, UDP_MIB_SNDBUFERRORS);
       err = 0;
     }
   } else {
-    UDP_INC_STATS(net, 'UDP_MIB_OUTDATAGRAMS');
+    UDP_INC_STATS(net, UDP_MIB_OUTDATAGRAMS);
   }
   return err;
 });
@@ -1451,7 +1453,7 @@ export const udp_sendmsg = kfunc(F, function udp_sendmsg(sk0: Sock, msg: MsgHdr,
   }
   const rt = ip_route_output_flow(net, fl4, sk);
   if (typeof rt === 'number') {
-    if (rt === -ENETUNREACH) SNMP_INC_STATS(net, 'IPSTATS_MIB_OUTNOROUTES');
+    if (rt === -ENETUNREACH) SNMP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
     return udp_sendmsg_out(net, rt, len);
   }
   if (rt.rt_flags & RTCF_BROADCAST && !sock_flag(sk, SOCK_BROADCAST)) return udp_sendmsg_out(net, -EACCES, len);
@@ -1490,7 +1492,7 @@ function udp_do_append_data(sk: UdpSock, f4: Flowi4, route: Rtable, msg: MsgHdr,
 /** udp_sendmsg's out label: len on success; a full device queue counts UDP_MIB_SNDBUFERRORS. */
 function udp_sendmsg_out(net: Net, e: number, len: number): number {
   if (!e) return len;
-  if (e === -ENOBUFS) UDP_INC_STATS(net, 'UDP_MIB_SNDBUFERRORS');
+  if (e === -ENOBUFS) UDP_INC_STATS(net, UDP_MIB_SNDBUFERRORS);
   return e;
 }
 
