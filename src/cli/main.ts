@@ -64,6 +64,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     .option('drain', { type: 'number', describe: 'virtual milliseconds to keep running timers after the last frame', default: 0, requiresArg: true })
     .option('threads', { type: 'number', describe: 'worker threads for -T (default: 2 for a capture file of 64 MiB or more on a machine with 2+ cores, else 1)', requiresArg: true })
     .option('thread-block', { type: 'number', hidden: true, requiresArg: true })
+    .option('thread-slots', { type: 'number', hidden: true, requiresArg: true })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
     .example(EXAMPLES)
     .epilogue('Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\nColours follow NO_COLOR (https://no-color.org).')
@@ -125,6 +126,11 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     stderr.write(`skbtrace: --thread-block wants a whole number of frames, not '${String(threadBlock)}'\n`);
     return EXIT_USAGE;
   }
+  const threadSlots = args['thread-slots'] as number | undefined;
+  if (threadSlots !== undefined && (!Number.isInteger(threadSlots) || threadSlots < 1 || threadSlots > 1024)) {
+    stderr.write(`skbtrace: --thread-slots wants a whole number from 1 to 1024, not '${String(threadSlots)}'\n`);
+    return EXIT_USAGE;
+  }
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
   const color = args['color'] === undefined ? stdoutIsTTY && !noColor : Boolean(args['color']);
   const opts = {
@@ -143,6 +149,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     drainMs: drain,
     threads,
     threadBlock,
+    threadSlots,
   };
   if (opts.format && opts.verbose) {
     stderr.write('skbtrace: -V and -T are two ways to print the same traces: pick one\n');

@@ -76,9 +76,13 @@ export class LineOut {
     return this.send(data);
   }
 
-  private send(data: Uint8Array | string): Promise<void> | undefined {
-    if (this.closed) return undefined;
-    if (this.stream.write(data)) return undefined;
+  /** `written` is called once the stream is done with `data` (at once if it is closed). */
+  private send(data: Uint8Array | string, written?: () => void): Promise<void> | undefined {
+    if (this.closed) {
+      written?.();
+      return undefined;
+    }
+    if (written ? this.stream.write(data, () => written()) : this.stream.write(data)) return undefined;
     return new Promise<void>((resolve) => {
       this.waiters.push(resolve);
       this.stream.once('drain', () => {
@@ -93,9 +97,9 @@ export class LineOut {
    * Hand a chunk of bytes to the stream, after what is buffered. The stream may keep `data` until
    * it is written out. Returns a promise only when the caller must wait, as line() does.
    */
-  bytes(data: Uint8Array): Promise<void> | undefined {
+  bytes(data: Uint8Array, written?: () => void): Promise<void> | undefined {
     const w = this.flush();
-    return this.send(data) ?? w;
+    return this.send(data, written) ?? w;
   }
 
   /** Flush everything and wait until the stream has taken it. */

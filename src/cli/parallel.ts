@@ -12,7 +12,7 @@
  * the serial run. Memory: each worker holds its own simulated host, and at most `window` blocks are
  * ahead of what stdout has taken (workers wait on a shared counter for their turn).
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,17 @@ import type { RunOptions } from './run.js';
 
 /** Frames per block: about 8 MB of NDJSON for the benchmark's traces. */
 export const DEFAULT_BLOCK = 1000;
+
+/**
+ * Output memory shared by each worker with the main thread: OUT_SLOTS buffers of OUT_SLOT bytes.
+ * A worker serialises into a free slot, and the main thread writes the slot out and frees it: no
+ * buffer moves between threads. (Buffers moved to the main thread and back came back to the
+ * worker's heap as new external memory each time, and drove its full GCs: 25 in 300,000 frames.)
+ * A worker that finds no slot free for 0.2 s fills a buffer of its own, which is moved instead: a
+ * block bigger than all the slots must not wait for itself.
+ */
+export const OUT_SLOT = 1 << 20;
+export const OUT_SLOTS = 40;
 /**
  * Smaller captures run in one thread: each worker starts and warms up on its own, and the two
  * contend for the cores. Measured on the 2-core benchmark machine (~100-byte frames): two threads
@@ -46,12 +57,19 @@ export interface TraceWorkerData {
   window: number;
   /** Int32Array [blocks written], shared. */
   control: SharedArrayBuffer;
-  /** Where the main thread gives back the buffers it has written. */
-  returns: MessagePort;
+  /** The worker's output slots (`slotCount` of OUT_SLOT bytes), shared with the main thread. */
+  slots: SharedArrayBuffer;
+  slotCount: number;
+  /** Int32Array: per slot 1 while the worker fills it or the main thread has yet to write it,
+   *  0 when free; then a counter the main thread bumps (and notifies) on every release. */
+  slotState: SharedArrayBuffer;
 }
 
+/** A chunk of a block: a filled slot (index and length), or a buffer of the worker's own, moved. */
+export type BlockChunk = { slot: number; len: number } | Uint8Array;
+
 export type TraceWorkerMessage =
-  | { type: 'block'; block: number; chunks: Uint8Array[] }
+  | { type: 'block'; block: number; chunks: BlockChunk[] }
   | { type: 'end'; frames: number }
   | { type: 'error'; frames: number; line: string }
   | { type: 'fatal'; message: string };
@@ -81,7 +99,7 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
   const out = new LineOut(io.stdout);
   const control = new Int32Array(new SharedArrayBuffer(4));
   const block = opts.threadBlock ?? DEFAULT_BLOCK;
-  const ready = new Map<number, Uint8Array[]>();
+  const ready = new Map<number, BlockChunk[]>();
   let next = 0;
   let ended = 0;
   let frames = -1;
@@ -92,13 +110,26 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
   const done = new Promise<void>((resolve) => (settle = resolve));
 
   const pool: Worker[] = [];
-  const returns: MessagePort[] = [];
-  // As the serial run: only the process's own stdout is known to keep nothing once its buffer is
-  // empty (a test's stream may hold on to the chunks).
-  const reuse = io.stdout === (process.stdout as unknown);
-  const giveBack = (b: number, chunk: Uint8Array): void => {
-    const ab = chunk.buffer as ArrayBuffer;
-    if (reuse && io.stdout.writableLength === 0 && chunk.byteOffset === 0 && ab.byteLength === 1 << 20) returns[b % workers]!.postMessage(ab, [ab]);
+  const slots: SharedArrayBuffer[] = [];
+  const slotStates: Int32Array[] = [];
+  // The process's own stdout is known to be done with a chunk when the write's callback runs; a
+  // test's stream may keep the chunks it is given, so it gets copies.
+  const own = io.stdout === (process.stdout as unknown);
+  const slotCount = opts.threadSlots ?? OUT_SLOTS;
+  const release = (w: number, slot: number): void => {
+    const st = slotStates[w]!;
+    Atomics.store(st, slot, 0);
+    Atomics.add(st, slotCount, 1);
+    Atomics.notify(st, slotCount);
+  };
+  const write = (b: number, c: BlockChunk): Promise<void> | undefined => {
+    if (c instanceof Uint8Array) return out.bytes(c);
+    const w = b % workers;
+    const view = Buffer.from(slots[w]!, c.slot * OUT_SLOT, c.len);
+    if (own) return out.bytes(view, () => release(w, c.slot));
+    const p = out.bytes(Buffer.from(view));
+    release(w, c.slot);
+    return p;
   };
 
   const finished = (): boolean => fatal !== undefined || out.isClosed || (ended === workers && frames >= 0 && next >= Math.ceil(frames / block));
@@ -112,9 +143,8 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
         const list = ready.get(next)!;
         ready.delete(next);
         for (const c of list) {
-          const p = out.bytes(c);
+          const p = write(next, c);
           if (p) await p;
-          giveBack(next, c);
         }
         next++;
         Atomics.store(control, 0, next);
@@ -127,8 +157,8 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
   };
 
   for (let i = 0; i < workers; i++) {
-    const channel = new MessageChannel();
-    returns.push(channel.port1);
+    slots.push(new SharedArrayBuffer(slotCount * OUT_SLOT));
+    slotStates.push(new Int32Array(new SharedArrayBuffer(4 * (slotCount + 1))));
     const data: TraceWorkerData = {
       file: opts.file,
       profile,
@@ -140,9 +170,11 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
       block,
       window: 2 * workers,
       control: control.buffer as SharedArrayBuffer,
-      returns: channel.port2,
+      slots: slots[i]!,
+      slotCount,
+      slotState: slotStates[i]!.buffer as SharedArrayBuffer,
     };
-    const w = new Worker(workerUrl(), { workerData: data, transferList: [channel.port2] });
+    const w = new Worker(workerUrl(), { workerData: data });
     w.on('message', (m: TraceWorkerMessage) => {
       if (m.type === 'block') {
         ready.set(m.block, m.chunks);
@@ -180,7 +212,6 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
   } finally {
     clearInterval(closedPoll);
     await Promise.all(pool.map((w) => w.terminate()));
-    for (const p of returns) p.close();
   }
   if (fatal) throw fatal;
   const end = traceRecordsEnd(format, Math.max(frames, 0));

@@ -37,6 +37,8 @@ export interface RunOptions {
   threads?: number;
   /** Frames per block for the threaded -T (tests use small blocks). */
   threadBlock?: number;
+  /** Output slots per worker for the threaded -T (tests use few, to run out of them). */
+  threadSlots?: number;
 }
 
 const INFER_FRAMES = 10_000;

@@ -11,38 +11,73 @@
  * A frame's trace closes when the next frame arrives (timers due before it land in it), so a block's
  * last trace is rendered when the first frame of the next block is pushed, or by finish() at the end.
  */
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { openCaptureFile, readCaptureBatches, type CaptureInterface } from '../capture/index.js';
 import { ByteSink, writeTraceRecord } from '../output/json.js';
 import { createSummaryContext, printLineUtf8, summarizeFrame, summarizeReplyHex, tsDecimals } from '../output/summary.js';
 import { Session } from '../replay/session.js';
 import type { PacketTrace } from '../trace/model.js';
 import { errorLine } from './errors.js';
-import type { TraceWorkerData, TraceWorkerMessage } from './parallel.js';
+import { OUT_SLOT, type BlockChunk, type TraceWorkerData, type TraceWorkerMessage } from './parallel.js';
 
 const d = workerData as TraceWorkerData;
 const port = parentPort!;
 const control = new Int32Array(d.control);
 
-let chunks: Uint8Array[] = [];
-const sink = new ByteSink((chunk) => {
-  chunks.push(chunk);
-  // Buffers the main thread has written out come back to be filled again (fresh memory costs
-  // page faults on first touch). Read without waiting: this thread rarely turns its event loop.
-  for (let m = receiveMessageOnPort(d.returns); m !== undefined; m = receiveMessageOnPort(d.returns)) sink.recycle(Buffer.from(m.message as ArrayBuffer));
-  return undefined;
-});
+const slotState = new Int32Array(d.slotState);
+
+/**
+ * A buffer to serialise into: a free output slot, shared with the main thread (see OUT_SLOTS in
+ * parallel.ts), waiting for the main thread to free one if need be; after 0.2 s without one, a
+ * buffer of this thread's own, which is moved to the main thread with its block.
+ */
+function takeSlot(): Buffer {
+  const n = d.slotCount;
+  for (let waited = 0; waited < 200; waited += 50) {
+    const released = Atomics.load(slotState, n);
+    for (let i = 0; i < n; i++) {
+      if (Atomics.load(slotState, i) === 0) {
+        Atomics.store(slotState, i, 1);
+        return Buffer.from(d.slots, i * OUT_SLOT, OUT_SLOT);
+      }
+    }
+    Atomics.wait(slotState, n, released, 50);
+  }
+  return Buffer.allocUnsafe(OUT_SLOT);
+}
+
+let chunks: Buffer[] = [];
+const sink = new ByteSink(
+  (chunk) => {
+    chunks.push(chunk);
+    return undefined;
+  },
+  OUT_SLOT,
+  takeSlot,
+  // A slot given up for a bigger buffer of this thread's own is free again at once.
+  (buf) => {
+    if (buf.buffer === d.slots) Atomics.store(slotState, buf.byteOffset / OUT_SLOT, 0);
+  },
+);
 
 function post(m: TraceWorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(m, transfer);
 }
 
-/** Send block `b`'s bytes (their buffers are moved, not copied). */
+/** Send block `b`'s bytes: the slots they fill, or this thread's own buffers (moved, not copied). */
 function postBlock(b: number): void {
   void sink.flush();
-  const list = chunks;
+  const list: BlockChunk[] = [];
+  const own: ArrayBuffer[] = [];
+  for (const c of chunks) {
+    if (c.buffer === d.slots) list.push({ slot: c.byteOffset / OUT_SLOT, len: c.length });
+    else {
+      list.push(c);
+      own.push(c.buffer as ArrayBuffer);
+    }
+  }
   chunks = [];
-  post({ type: 'block', block: b, chunks: list }, list.map((c) => c.buffer as ArrayBuffer));
+  post({ type: 'block', block: b, chunks: list }, own);
 }
 
 /** Wait until the main thread has written all but `window` blocks before `b` (backpressure). */

@@ -155,13 +155,27 @@ export class ByteSink {
   private buf: Buffer;
   private off = 0;
 
-  constructor(private readonly flushChunk: (chunk: Buffer) => Promise<void> | undefined, private readonly size = 1 << 20) {
-    this.buf = Buffer.allocUnsafe(size);
+  /**
+   * `take`, when given, provides each buffer to fill (of `size` bytes): a trace worker fills slots
+   * of memory it shares with the main thread (cli/parallel.ts). `drop` is told of a buffer given
+   * up unflushed (its bytes moved to a bigger one, for a record that does not fit).
+   */
+  constructor(
+    private readonly flushChunk: (chunk: Buffer) => Promise<void> | undefined,
+    private readonly size = 1 << 20,
+    private readonly take: (() => Buffer) | null = null,
+    private readonly drop: ((buf: Buffer) => void) | null = null,
+  ) {
+    this.buf = take !== null ? take() : Buffer.allocUnsafe(size);
   }
 
   private room(n: number): void {
     if (this.off + n <= this.buf.length) return;
-    if (n > this.buf.length) this.buf = Buffer.concat([this.buf.subarray(0, this.off)], Math.max(n + this.off, this.buf.length * 2));
+    if (n > this.buf.length) {
+      const old = this.buf;
+      this.buf = Buffer.concat([old.subarray(0, this.off)], Math.max(n + this.off, old.length * 2));
+      this.drop?.(old);
+    }
     else this.pending = this.flush() ?? this.pending;
   }
 
@@ -278,7 +292,7 @@ export class ByteSink {
   flush(): Promise<void> | undefined {
     if (this.off === 0) return undefined;
     const chunk = this.buf.subarray(0, this.off);
-    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(this.size);
+    this.buf = this.take !== null ? this.take() : (this.spare.pop() ?? Buffer.allocUnsafe(this.size));
     this.off = 0;
     return this.flushChunk(chunk);
   }

@@ -108,3 +108,32 @@ describe('serializeTrace', () => {
     }
   });
 });
+
+describe('ByteSink with buffers it is given (the trace workers\' shared slots)', () => {
+  it('fills the given buffers, and tells of one it gives up for a record that does not fit', () => {
+    const shared = new SharedArrayBuffer(4 * 64);
+    let nextSlot = 0;
+    const taken: number[] = [];
+    const dropped: number[] = [];
+    const out: string[] = [];
+    const sink = new ByteSink(
+      (chunk) => {
+        out.push(`${chunk.buffer === shared ? `slot ${chunk.byteOffset / 64}` : 'own'}:${chunk.toString('latin1')}`);
+        return undefined;
+      },
+      64,
+      () => {
+        taken.push(nextSlot);
+        return Buffer.from(shared, 64 * nextSlot++, 64);
+      },
+      (buf) => dropped.push(buf.buffer === shared ? buf.byteOffset / 64 : -1),
+    );
+    sink.ascii('a'.repeat(40));
+    sink.ascii('b'.repeat(40)); // does not fit beside the a's: slot 0 goes out, slot 1 is taken
+    sink.str('c'.repeat(30)); // needs room for 6 * 30 + 2 bytes: more than a slot holds
+    void sink.flush();
+    expect(taken).toEqual([0, 1, 2]);
+    expect(dropped).toEqual([1]);
+    expect(out).toEqual([`slot 0:${'a'.repeat(40)}`, `own:${'b'.repeat(40)}"${'c'.repeat(30)}"`]);
+  });
+});
