@@ -12,16 +12,6 @@
 import { samePtrs, type PacketTrace, type PathNode, type SkbPtrs } from '../trace/model.js';
 import { pathKey } from '../trace/recorder.js';
 
-export interface JsonFrame extends PacketTrace {
-  /** tshark-like one-line summary of the input frame. */
-  summary: string;
-}
-
-export function traceToJson(t: PacketTrace, summary: string, replySummary: (hex: string) => string): JsonFrame {
-  for (const r of t.replies) if (!r.summary) r.summary = replySummary(r.data);
-  return { summary, ...t };
-}
-
 /** A JSON string literal of `s` with every non-ASCII character \u-escaped: the output stays pure
  *  ASCII, so the strings V8 builds stay one byte per character. Same escaper as ByteSink.str. */
 function q(s: string): string {
