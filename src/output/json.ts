@@ -38,11 +38,18 @@ function pathNode(n: PathNode): string {
  * the hash alone.
  */
 const fnIds = new Map<string, number>();
-const pathCache = new Map<number, { nodes: PathNode[]; json: string; bytes: Buffer }>();
+interface PathEntry {
+  nodes: PathNode[];
+  json: string;
+  bytes: Buffer;
+  /** The records after this path in recent traces (see TailEntry), most recently used first. */
+  tails: TailEntry[];
+}
+const pathCache = new Map<number, PathEntry>();
 const PATH_CACHE_MAX = 4096;
 
 
-function pathEntry(path: PathNode[]): { json: string; bytes: Buffer } {
+function pathEntry(path: PathNode[]): PathEntry {
   let h = path.length | 0;
   for (let i = 0; i < path.length; i++) {
     const n = path[i]!;
@@ -72,7 +79,7 @@ function pathEntry(path: PathNode[]): { json: string; bytes: Buffer } {
     if (same) return hit;
   }
   const json = list(path, pathNode);
-  const entry = { nodes: path, json, bytes: Buffer.from(json, 'latin1') };
+  const entry: PathEntry = { nodes: path, json, bytes: Buffer.from(json, 'latin1'), tails: [] };
   if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
   pathCache.set(h, entry);
   return entry;
@@ -159,14 +166,21 @@ export class ByteSink {
     this.buf = take !== null ? take() : Buffer.allocUnsafe(size);
   }
 
+  /** Bumped whenever the bytes written so far move out of `buf` (a flush, or a bigger buffer):
+   *  a caller that wants since() of a long stretch checks that it did not change meanwhile. */
+  moves = 0;
+
   private room(n: number): void {
     if (this.off + n <= this.buf.length) return;
-    if (n > this.buf.length) {
-      const old = this.buf;
-      this.buf = Buffer.concat([old.subarray(0, this.off)], Math.max(n + this.off, old.length * 2));
-      this.drop?.(old);
+    this.moves++;
+    if (n <= this.buf.length) {
+      this.pending = this.flush() ?? this.pending;
+      // The next buffer has the sink's own size, which a buffer grown below may have exceeded.
+      if (n <= this.buf.length) return;
     }
-    else this.pending = this.flush() ?? this.pending;
+    const old = this.buf;
+    this.buf = Buffer.concat([old.subarray(0, this.off)], Math.max(n + this.off, old.length * 2));
+    this.drop?.(old);
   }
 
   /** Make room for `n` bytes now, so that nothing is flushed while they are written (the
@@ -281,6 +295,7 @@ export class ByteSink {
   /** Hand over what is buffered (a fresh or recycled buffer is used afterwards). */
   flush(): Promise<void> | undefined {
     if (this.off === 0) return undefined;
+    this.moves++;
     const chunk = this.buf.subarray(0, this.off);
     this.buf = this.take !== null ? this.take() : (this.spare.pop() ?? Buffer.allocUnsafe(this.size));
     this.off = 0;
@@ -575,31 +590,27 @@ type Free = PacketTrace['frees'][number];
 type SlabFree = PacketTrace['slabFrees'][number];
 type Drop = PacketTrace['drops'][number];
 
+const sameOp = (a: Op, b: Op): boolean =>
+  a.skb === b.skb && a.op === b.op && a.arg === b.arg && a.fn === b.fn && a.at === b.at && samePtrs(a.before, b.before) && samePtrs(a.after, b.after);
+const sameAlloc = (a: Alloc, b: Alloc): boolean =>
+  a.addr === b.addr && a.cache === b.cache && a.size === b.size && a.fn === b.fn && a.kind === b.kind && a.skb === b.skb && a.at === b.at;
+const sameFree = (a: Free, b: Free): boolean => a.skb === b.skb && a.fn === b.fn && a.reason === b.reason && a.via === b.via && a.at === b.at;
+const sameSlabFree = (a: SlabFree, b: SlabFree): boolean => a.addr === b.addr && a.cache === b.cache && a.fn === b.fn && a.at === b.at;
+const sameDrop = (a: Drop, b: Drop): boolean => a.skb === b.skb && a.reason === b.reason && a.fn === b.fn && a.at === b.at;
+
 const opCache = new FragCache<Op>(
   (o) => hashPtrs(hashPtrs(mix(mix(mix(mix(sid(o.skb), sid(o.op)), o.arg), sid(o.fn)), o.at), o.before), o.after),
-  (a, b) => a.skb === b.skb && a.op === b.op && a.arg === b.arg && a.fn === b.fn && a.at === b.at && samePtrs(a.before, b.before) && samePtrs(a.after, b.after),
+  sameOp,
   writeOp,
 );
 const allocCache = new FragCache<Alloc>(
   (a) => mix(mix(mix(mix(mix(mix(sid(a.addr), sid(a.cache)), a.size), sid(a.fn)), sid(a.kind)), a.skb === undefined ? 0 : sid(a.skb)), a.at),
-  (a, b) => a.addr === b.addr && a.cache === b.cache && a.size === b.size && a.fn === b.fn && a.kind === b.kind && a.skb === b.skb && a.at === b.at,
+  sameAlloc,
   writeAlloc,
 );
-const freeCache = new FragCache<Free>(
-  (f) => mix(mix(mix(mix(sid(f.skb), sid(f.fn)), sid(f.reason)), sid(f.via)), f.at),
-  (a, b) => a.skb === b.skb && a.fn === b.fn && a.reason === b.reason && a.via === b.via && a.at === b.at,
-  writeFree,
-);
-const slabFreeCache = new FragCache<SlabFree>(
-  (f) => mix(mix(mix(sid(f.addr), sid(f.cache)), sid(f.fn)), f.at),
-  (a, b) => a.addr === b.addr && a.cache === b.cache && a.fn === b.fn && a.at === b.at,
-  writeSlabFree,
-);
-const dropCache = new FragCache<Drop>(
-  (d) => mix(mix(mix(sid(d.skb), sid(d.reason)), sid(d.fn)), d.at),
-  (a, b) => a.skb === b.skb && a.reason === b.reason && a.fn === b.fn && a.at === b.at,
-  writeDrop,
-);
+const freeCache = new FragCache<Free>((f) => mix(mix(mix(mix(sid(f.skb), sid(f.fn)), sid(f.reason)), sid(f.via)), f.at), sameFree, writeFree);
+const slabFreeCache = new FragCache<SlabFree>((f) => mix(mix(mix(sid(f.addr), sid(f.cache)), sid(f.fn)), f.at), sameSlabFree, writeSlabFree);
+const dropCache = new FragCache<Drop>((d) => mix(mix(mix(sid(d.skb), sid(d.reason)), sid(d.fn)), d.at), sameDrop, writeDrop);
 
 /** The frame's FrameInfo as JSON. */
 function writeFrame(w: ByteSink, f: PacketTrace['frame']): void {
@@ -652,7 +663,51 @@ function writeEach<T>(w: ByteSink, head: string, items: readonly T[], c: FragCac
   w.raw(']');
 }
 
-function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => string): void {
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y && !same(x, y)) return false;
+  }
+  return true;
+}
+
+/**
+ * The records of one trace from skbOps to counters, and their JSON. Frames of one kind usually
+ * repeat all of them byte for byte (the same ops at the same offsets, the same slab addresses), so
+ * each cached path keeps the last few of these that followed it; a trace whose records all equal
+ * one of them, field by field, gets its bytes in one copy.
+ */
+interface TailEntry {
+  skbOps: readonly Op[];
+  allocs: readonly Alloc[];
+  frees: readonly Free[];
+  slabFrees: readonly SlabFree[];
+  drops: readonly Drop[];
+  counterNames: string[];
+  counterValues: number[];
+  bytes: Uint8Array;
+}
+const TAILS_PER_PATH = 6;
+/** Bytes a tail may take at most to be cached (a tail must fit in one reserve). */
+const TAIL_MAX = 16384;
+
+function sameTail(e: TailEntry, t: PacketTrace): boolean {
+  if (!sameList(e.skbOps, t.skbOps, sameOp) || !sameList(e.allocs, t.allocs, sameAlloc) || !sameList(e.frees, t.frees, sameFree)) return false;
+  if (!sameList(e.slabFrees, t.slabFrees, sameSlabFree) || !sameList(e.drops, t.drops, sameDrop)) return false;
+  const names = e.counterNames;
+  const values = e.counterValues;
+  const c = t.counters;
+  let i = 0;
+  for (const k in c) {
+    if (i >= names.length || names[i] !== k || values[i] !== c[k]) return false;
+    i++;
+  }
+  return i === names.length;
+}
+
+function writeRecords(w: ByteSink, t: PacketTrace): void {
   writeEach(w, ',"skbOps":[', t.skbOps, opCache);
   writeEach(w, ',"allocs":[', t.allocs, allocCache);
   writeEach(w, ',"frees":[', t.frees, freeCache);
@@ -660,6 +715,40 @@ function writeTail(w: ByteSink, t: PacketTrace, replySummary: (hex: string) => s
   writeEach(w, ',"drops":[', t.drops, dropCache);
   w.raw(',"counters":');
   writeCounters(w, t.counters);
+}
+
+/** writeRecords, through the tails cached with the trace's path. */
+function writeTailRecords(w: ByteSink, t: PacketTrace, p: PathEntry): void {
+  const tails = p.tails;
+  for (let i = 0; i < tails.length; i++) {
+    const e = tails[i]!;
+    if (sameTail(e, t)) {
+      w.bytes(e.bytes);
+      if (i !== 0) {
+        tails.copyWithin(1, 0, i);
+        tails[0] = e;
+      }
+      return;
+    }
+  }
+  w.reserve(TAIL_MAX);
+  const from = w.buffered;
+  const moves = w.moves;
+  writeRecords(w, t);
+  if (w.moves !== moves || w.buffered - from > TAIL_MAX) return;
+  const names: string[] = [];
+  const values: number[] = [];
+  for (const k in t.counters) {
+    names.push(k);
+    values.push(t.counters[k]!);
+  }
+  const e: TailEntry = { skbOps: t.skbOps, allocs: t.allocs, frees: t.frees, slabFrees: t.slabFrees, drops: t.drops, counterNames: names, counterValues: values, bytes: w.since(from) };
+  if (tails.length >= TAILS_PER_PATH) tails.pop();
+  tails.unshift(e);
+}
+
+function writeTail(w: ByteSink, t: PacketTrace, p: PathEntry, replySummary: (hex: string) => string): void {
+  writeTailRecords(w, t, p);
   const replies = t.replies;
   w.raw(',"replies":[');
   for (let i = 0; i < replies.length; i++) {
@@ -713,6 +802,7 @@ export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string | Uin
   sink.raw(',"frame":');
   writeFrame(sink, t.frame);
   sink.raw(',"path":');
-  sink.bytes(pathEntry(t.path).bytes);
-  writeTail(sink, t, replySummary);
+  const p = pathEntry(t.path);
+  sink.bytes(p.bytes);
+  writeTail(sink, t, p, replySummary);
 }
