@@ -677,7 +677,10 @@ function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boo
  * The records of one trace from skbOps to counters, and their JSON. Frames of one kind usually
  * repeat all of them byte for byte (the same ops at the same offsets, the same slab addresses), so
  * each cached path keeps the last few of these that followed it; a trace whose records all equal
- * one of them, field by field, gets its bytes in one copy.
+ * one of them, field by field, gets its bytes in one copy. An entry holds the trace's own arrays,
+ * not copies: a trace is not changed once written (the record caches above rely on that too).
+ * A tail is cached only if nothing moved out of the sink while it was written (`moves`), so that
+ * since() still holds all of it.
  */
 interface TailEntry {
   skbOps: readonly Op[];
