@@ -8,7 +8,25 @@
  * them to a string builds a rope that must be flattened and then encoded again as a whole; encoding
  * each line into the buffer as it comes is one pass, and the buffer is the chunk the stream takes.
  */
+import { fstatSync, writevSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import type { Writable } from 'node:stream';
+
+/** The most buffers one writev takes (Linux's IOV_MAX). */
+const IOV_MAX = 1024;
+
+/**
+ * Whether `fd` takes writes that never block half-way (a regular file, or a device such as
+ * /dev/null that is not a terminal): spans() then writes to it directly, with writev.
+ */
+export function writesWhole(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() || (st.isCharacterDevice() && !isatty(fd));
+  } catch {
+    return false;
+  }
+}
 
 export class LineOut {
   /**
@@ -20,7 +38,18 @@ export class LineOut {
   private closed = false;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(private readonly stream: Writable, private readonly chunk = 1 << 18) {
+  /**
+   * `fd`: the stream's own file descriptor, when spans() may write to it directly (see writesWhole;
+   * the stream itself must not be holding anything then). `lends`: the stream is done with a chunk
+   * once the write's callback has run (the process's own stdout), so spans() hands it views of the
+   * caller's memory rather than a copy.
+   */
+  constructor(
+    private readonly stream: Writable,
+    private readonly chunk = 1 << 18,
+    private fd: number | null = null,
+    private readonly lends = false,
+  ) {
     this.buf = Buffer.allocUnsafe(chunk);
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
@@ -100,6 +129,73 @@ export class LineOut {
   bytes(data: Uint8Array, written?: () => void): Promise<void> | undefined {
     const w = this.flush();
     return this.send(data, written) ?? w;
+  }
+
+  /**
+   * Write `views`, in order, after what is buffered; `done` is called once none of them is needed
+   * any more. Straight to the fd with writev when there is one (no copy at all); else to the
+   * stream, which gets the views themselves when it lends (corked: one writev), or one copy.
+   * Returns a promise only when the caller must wait, as line() does.
+   */
+  spans(views: Uint8Array[], done: () => void): Promise<void> | undefined {
+    const w = this.flush();
+    if (this.closed) {
+      done();
+      return w;
+    }
+    let from = 0;
+    if (this.fd !== null && w === undefined && this.stream.writableLength === 0) {
+      try {
+        while (from < views.length) {
+          let n = writevSync(this.fd, views.slice(from, from + IOV_MAX));
+          if (n === 0) throw Object.assign(new Error('writev wrote nothing'), { code: 'EAGAIN' });
+          while (n > 0) {
+            const v = views[from]!;
+            if (n >= v.length) {
+              n -= v.length;
+              from++;
+            } else {
+              views[from] = v.subarray(n);
+              n = 0;
+            }
+          }
+        }
+        done();
+        return undefined;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') {
+          this.closed = true;
+          for (const r of this.waiters.splice(0)) r();
+          done();
+          return undefined;
+        }
+        if (code !== 'EAGAIN') throw e;
+        // Would block after all: the rest, and what follows, go through the stream.
+        this.fd = null;
+      }
+    }
+    if (from >= views.length) {
+      done();
+      return w;
+    }
+    if (this.lends) {
+      this.stream.cork();
+      for (let i = from; i < views.length - 1; i++) this.stream.write(views[i]!);
+      const p = this.send(views[views.length - 1]!, done);
+      this.stream.uncork();
+      return p ?? w;
+    }
+    let total = 0;
+    for (let i = from; i < views.length; i++) total += views[i]!.length;
+    const copy = Buffer.allocUnsafe(total);
+    let o = 0;
+    for (let i = from; i < views.length; i++) {
+      copy.set(views[i]!, o);
+      o += views[i]!.length;
+    }
+    done();
+    return this.send(copy) ?? w;
   }
 
   /** Flush everything and wait until the stream has taken it. */

@@ -18,7 +18,7 @@ import { createSummaryContext, printLineUtf8, summarizeFrame, summarizeReplyHex,
 import { Session } from '../replay/session.js';
 import type { PacketTrace } from '../trace/model.js';
 import { errorLine } from './errors.js';
-import { OUT_SLOT, type BlockChunk, type TraceWorkerData, type TraceWorkerMessage } from './parallel.js';
+import { OUT_SLOT, type TraceWorkerData, type TraceWorkerMessage } from './parallel.js';
 
 const d = workerData as TraceWorkerData;
 const port = parentPort!;
@@ -46,17 +46,29 @@ function takeSlot(): Buffer {
   return Buffer.allocUnsafe(OUT_SLOT);
 }
 
-let chunks: Buffer[] = [];
+/** The block being written: (position, length) pairs as BlockMessage.spans has them, and the
+ *  buffers of this thread's own that they name. */
+let spans: number[] = [];
+let own: Uint8Array[] = [];
 const sink = new ByteSink(
-  (chunk) => {
-    chunks.push(chunk);
-    return undefined;
-  },
+  () => undefined, // everything goes through `spans` below
   OUT_SLOT,
   takeSlot,
   // A slot given up for a bigger buffer of this thread's own is free again at once.
   (buf) => {
     if (buf.buffer === d.slots) Atomics.store(slotState, buf.byteOffset / OUT_SLOT, 0);
+  },
+  {
+    // Slots stay as they are until the main thread has written the block: a path or tail written
+    // again in the same block goes out as a span of its first copy.
+    shared: (buf) => buf.buffer === d.slots,
+    span: (buf, start, end) => {
+      if (buf.buffer === d.slots) spans.push(buf.byteOffset + start, end - start);
+      else {
+        spans.push(-1 - own.length, end - start);
+        own.push(buf.subarray(start, end));
+      }
+    },
   },
 );
 
@@ -64,20 +76,16 @@ function post(m: TraceWorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(m, transfer);
 }
 
-/** Send block `b`'s bytes: the slots they fill, or this thread's own buffers (moved, not copied). */
+/** Send block `b`'s bytes: spans of the slots, and buffers of this thread's own, moved. */
 function postBlock(b: number): void {
   void sink.flush();
-  const list: BlockChunk[] = [];
-  const own: ArrayBuffer[] = [];
-  for (const c of chunks) {
-    if (c.buffer === d.slots) list.push({ slot: c.byteOffset / OUT_SLOT, len: c.length });
-    else {
-      list.push(c);
-      own.push(c.buffer as ArrayBuffer);
-    }
-  }
-  chunks = [];
-  post({ type: 'block', block: b, chunks: list }, own);
+  sink.forget();
+  const list = Int32Array.from(spans);
+  const moved = new Set<ArrayBuffer>();
+  for (const c of own) moved.add(c.buffer as ArrayBuffer);
+  post({ type: 'block', block: b, spans: list, own }, [list.buffer, ...moved]);
+  spans = [];
+  own = [];
 }
 
 /** Wait until the main thread has written all but `window` blocks before `b` (backpressure). */

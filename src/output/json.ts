@@ -148,22 +148,56 @@ export function serializeTrace(t: PacketTrace, summary: string, replySummary: (h
  */
 type LatinBuffer = Buffer & { latin1Write(s: string, offset: number): number };
 
+/**
+ * Where a ByteSink hands its bytes when later ones may point back at them (see ByteSink.piece):
+ * a trace worker's output slots (cli/trace-worker.ts).
+ */
+export interface SpanOut {
+  /** Whether `buf` (one `take` gave) stays readable and unchanged until forget(). */
+  shared(buf: Buffer): boolean;
+  /** Bytes [start, end) of `buf` come next. */
+  span(buf: Buffer, start: number, end: number): void;
+}
+
+/** Pieces shorter than this are always copied: a span costs its consumer more than the copy. */
+const PIECE_MIN = 512;
+
 export class ByteSink {
   private buf: Buffer;
   private off = 0;
 
+  /** Where the bytes not yet handed over begin in `buf` (see piece()). */
+  private start = 0;
+  /** Where each piece() landed in the buffers handed over since the last forget(), while it may
+   *  be pointed at again (null: pieces are always copied). */
+  private readonly placed: Map<Uint8Array, { buf: Buffer; start: number }> | null;
+  /** Whether `buf` is one that pieces may be pointed at in (see SpanOut.shared). */
+  private pointable = false;
+
   /**
    * `take`, when given, provides each buffer to fill (of `size` bytes): a trace worker fills slots
    * of memory it shares with the main thread (cli/parallel.ts). `drop` is told of a buffer given
-   * up unflushed (its bytes moved to a bigger one, for a record that does not fit).
+   * up unflushed (its bytes moved to a bigger one, for a record that does not fit). `spans`, when
+   * given, takes the bytes instead of `flushChunk`, as spans of the buffers, and lets piece() point
+   * back at bytes already handed over.
    */
   constructor(
     private readonly flushChunk: (chunk: Buffer) => Promise<void> | undefined,
     private readonly size = 1 << 20,
     private readonly take: (() => Buffer) | null = null,
     private readonly drop: ((buf: Buffer) => void) | null = null,
+    private readonly spans: SpanOut | null = null,
   ) {
     this.buf = take !== null ? take() : Buffer.allocUnsafe(size);
+    this.placed = spans !== null ? new Map() : null;
+    this.pointable = spans !== null && spans.shared(this.buf);
+  }
+
+  /** Hand over bytes [start, end) of `buf`. */
+  private handOver(buf: Buffer, start: number, end: number): Promise<void> | undefined {
+    if (this.spans === null) return this.flushChunk(buf.subarray(start, end));
+    this.spans.span(buf, start, end);
+    return undefined;
   }
 
   /** Bumped whenever the bytes written so far move out of `buf` (a flush, or a bigger buffer):
@@ -179,7 +213,19 @@ export class ByteSink {
       if (n <= this.buf.length) return;
     }
     const old = this.buf;
+    this.pointable = false;
+    if (this.start > 0) {
+      // Part of `old` is handed over already (see piece()): the rest follows it, and `old` stays
+      // the consumer's; the bigger buffer starts empty.
+      if (this.off > this.start) this.pending = this.handOver(old, this.start, this.off) ?? this.pending;
+      this.buf = Buffer.allocUnsafe(Math.max(n, old.length * 2));
+      this.off = 0;
+      this.start = 0;
+      return;
+    }
     this.buf = Buffer.concat([old.subarray(0, this.off)], Math.max(n + this.off, old.length * 2));
+    // Pieces in `old` can no longer be pointed at: it is given up.
+    this.placed?.clear();
     this.drop?.(old);
   }
 
@@ -296,10 +342,46 @@ export class ByteSink {
   flush(): Promise<void> | undefined {
     if (this.off === 0) return undefined;
     this.moves++;
-    const chunk = this.buf.subarray(0, this.off);
+    const old = this.buf;
+    const start = this.start;
+    const end = this.off;
     this.buf = this.take !== null ? this.take() : (this.spare.pop() ?? Buffer.allocUnsafe(this.size));
     this.off = 0;
-    return this.flushChunk(chunk);
+    this.start = 0;
+    this.pointable = this.spans !== null && this.spans.shared(this.buf);
+    return end > start ? this.handOver(old, start, end) : undefined;
+  }
+
+  /**
+   * Bytes that are written again and again, unchanged (a cached path or tail: the caller keeps the
+   * very same array for the same bytes). With `spans` and shared buffers, the first copy since forget() is
+   * remembered, and each later one goes out as a view of it: what is buffered before it is
+   * handed over, then the view, and writing goes on in the same buffer. A trace worker's blocks
+   * are mostly such pieces, and copying them into memory the main thread then writes out cost
+   * more than anything else in the worker (see cli/parallel.ts).
+   */
+  piece(b: Uint8Array): void {
+    const placed = this.placed;
+    if (placed === null || b.length < PIECE_MIN) {
+      this.bytes(b);
+      return;
+    }
+    const at = placed.get(b);
+    if (at !== undefined) {
+      this.moves++;
+      if (this.off > this.start) this.handOver(this.buf, this.start, this.off);
+      this.start = this.off;
+      this.handOver(at.buf, at.start, at.start + b.length);
+      return;
+    }
+    this.bytes(b);
+    if (this.pointable) placed.set(b, { buf: this.buf, start: this.off - b.length });
+  }
+
+  /** From now on no chunk may point at what was handed over before (the consumer is about to
+   *  reuse that memory): pieces are copied afresh. */
+  forget(): void {
+    this.placed?.clear();
   }
 
   private readonly spare: Buffer[] = [];
@@ -726,7 +808,7 @@ function writeTailRecords(w: ByteSink, t: PacketTrace, p: PathEntry): void {
   for (let i = 0; i < tails.length; i++) {
     const e = tails[i]!;
     if (sameTail(e, t)) {
-      w.bytes(e.bytes);
+      w.piece(e.bytes);
       if (i !== 0) {
         tails.copyWithin(1, 0, i);
         tails[0] = e;
@@ -806,6 +888,6 @@ export function writeTrace(sink: ByteSink, t: PacketTrace, summary: string | Uin
   writeFrame(sink, t.frame);
   sink.raw(',"path":');
   const p = pathEntry(t.path);
-  sink.bytes(p.bytes);
+  sink.piece(p.bytes);
   writeTail(sink, t, p, replySummary);
 }

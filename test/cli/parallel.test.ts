@@ -121,6 +121,18 @@ describe('threaded -T equals the serial run', () => {
     expect(n).toBeGreaterThanOrEqual(19);
   }, 180_000);
 
+  it('stdout a file (written with writev, paths and tails as spans of their first copy in the block), the same bytes', async () => {
+    const want = await serial([pcap, '-T', 'ndjson', ...host]);
+    const file = join(dir, 'out.ndjson');
+    for (const block of [1000, 3]) {
+      // A 1,000-frame block is ~3,000 spans: more than one writev takes.
+      const r = spawnSync('bash', ['-c', `"$0" "$@" > "${file}"`, process.execPath, bin, pcap, '-T', 'ndjson', ...host, '--threads', '2', '--thread-block', String(block)], { encoding: 'utf8' });
+      expect({ block, status: r.status, err: r.stderr }).toEqual({ block, status: 0, err: '' });
+      expect(readFileSync(file).equals(want.out), `--thread-block ${block}`).toBe(true);
+    }
+    rmSync(file);
+  }, 60_000);
+
   it('a reader that goes away (| head) ends the run quietly', () => {
     const r = spawnSync('bash', ['-c', `"$0" "$@" | head -c 1000 > /dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, bin, pcap, '-T', 'ndjson', ...host, '--threads', '2', '--thread-block', '5'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');

@@ -209,3 +209,94 @@ describe('ByteSink with buffers it is given (the trace workers\' shared slots)',
     expect(out).toEqual([`slot 0:${'a'.repeat(40)}`, `own:${'b'.repeat(40)}"${'c'.repeat(30)}"`]);
   });
 });
+
+describe('ByteSink with spans: a piece written again points back at its first copy', () => {
+  /** A sink over four 2 KiB slots of shared memory, and what it handed over, read back. */
+  function spanSink(slots = 4, size = 2048) {
+    const shared = new SharedArrayBuffer(slots * size);
+    let next = 0;
+    const spans: { at: number; len: number; own?: Buffer }[] = [];
+    const dropped: number[] = [];
+    const sink = new ByteSink(
+      () => {
+        throw new Error('with spans, nothing goes through flushChunk');
+      },
+      size,
+      () => Buffer.from(shared, size * next++, size),
+      (buf) => dropped.push(buf.byteOffset / size),
+      {
+        shared: (buf) => buf.buffer === shared,
+        span: (buf, start, end) => spans.push(buf.buffer === shared ? { at: buf.byteOffset + start, len: end - start } : { at: -1, len: end - start, own: Buffer.from(buf.subarray(start, end)) }),
+      },
+    );
+    const text = (): string =>
+      spans.map((s) => (s.own ?? Buffer.from(shared, s.at, s.len)).toString('latin1')).join('');
+    return { sink, spans, dropped, text };
+  }
+  const P = Buffer.from('P'.repeat(600));
+  const Q = Buffer.from('Q'.repeat(700));
+
+  it('hands the bytes over in order, each repeat as a span of the first copy', () => {
+    const { sink, spans, text } = spanSink();
+    sink.ascii('x');
+    sink.piece(P);
+    sink.ascii('y');
+    sink.piece(P);
+    sink.piece(Q);
+    sink.piece(P);
+    sink.piece(Buffer.from('s'.repeat(100))); // short: always copied
+    void sink.flush();
+    expect(text()).toBe('x' + 'P'.repeat(600) + 'y' + 'P'.repeat(600) + 'Q'.repeat(700) + 'P'.repeat(600) + 's'.repeat(100));
+    // Slot 0 holds x P y Q s (1,402 bytes); the second and third P are spans of the first.
+    expect(spans).toEqual([
+      { at: 0, len: 602 },
+      { at: 1, len: 600 },
+      { at: 602, len: 700 },
+      { at: 1, len: 600 },
+      { at: 1302, len: 100 },
+    ]);
+  });
+
+  it('copies afresh after forget(), and across slots points back into an earlier slot', () => {
+    const { sink, spans, text } = spanSink();
+    sink.piece(P);
+    sink.piece(Q);
+    sink.ascii('z'.repeat(1000)); // does not fit beside P and Q: slot 1 is taken
+    sink.piece(P); // a span back into slot 0
+    sink.forget();
+    sink.piece(P); // copied again, into slot 1
+    void sink.flush();
+    expect(text()).toBe('P'.repeat(600) + 'Q'.repeat(700) + 'z'.repeat(1000) + 'P'.repeat(600) + 'P'.repeat(600));
+    expect(spans).toEqual([
+      { at: 0, len: 1300 }, // P Q, slot 0
+      { at: 2048, len: 1000 }, // z, slot 1
+      { at: 0, len: 600 }, // P again: slot 0's
+      { at: 3048, len: 600 }, // P after forget(): a new copy, in slot 1
+    ]);
+  });
+
+  it('a record bigger than a slot after a span: what came before stays, nothing is dropped that a span uses', () => {
+    const { sink, dropped, text } = spanSink();
+    sink.piece(P);
+    sink.ascii('a');
+    sink.piece(P); // a span back: part of slot 0 is handed over
+    sink.ascii('b'.repeat(100));
+    sink.str('c'.repeat(500)); // room for 6 * 500 + 2 bytes: more than a slot, a buffer of its own
+    sink.piece(P); // that buffer is not shared: P is copied into it
+    void sink.flush();
+    expect(dropped).toEqual([]);
+    expect(text()).toBe('P'.repeat(600) + 'a' + 'P'.repeat(600) + 'b'.repeat(100) + `"${'c'.repeat(500)}"` + 'P'.repeat(600));
+  });
+
+  it('gives up a slot (nothing of it handed over) only after forgetting the pieces in it', () => {
+    const { sink, dropped, spans, text } = spanSink();
+    sink.piece(P); // placed in slot 0, nothing handed over yet
+    sink.str('c'.repeat(400)); // room for 2402 bytes: slot 0 is given up for a buffer of its own
+    sink.piece(P); // must not point into slot 0 any more
+    void sink.flush();
+    expect(dropped).toEqual([0]);
+    expect(spans.every((s) => s.at === -1)).toBe(true);
+    expect(text()).toBe('P'.repeat(600) + `"${'c'.repeat(400)}"` + 'P'.repeat(600));
+  });
+});
+
