@@ -50,6 +50,8 @@ function takeSlot(): Buffer {
  *  buffers of this thread's own that they name. */
 let spans: number[] = [];
 let own: Uint8Array[] = [];
+/** Where the last span of the slots ends (-1: the last span is not one of the slots). */
+let spansEnd = -1;
 const sink = new ByteSink(
   () => undefined, // everything goes through `spans` below
   OUT_SLOT,
@@ -63,10 +65,17 @@ const sink = new ByteSink(
     // again in the same block goes out as a span of its first copy.
     shared: (buf) => buf.buffer === d.slots,
     span: (buf, start, end) => {
-      if (buf.buffer === d.slots) spans.push(buf.byteOffset + start, end - start);
-      else {
+      if (buf.buffer === d.slots) {
+        const pos = buf.byteOffset + start;
+        // A path's first copy is followed by that of the tail that came with it: the next time
+        // both come, one span (never one across two slots).
+        if (pos === spansEnd && pos % OUT_SLOT !== 0) spans[spans.length - 1]! += end - start;
+        else spans.push(pos, end - start);
+        spansEnd = buf.byteOffset + end;
+      } else {
         spans.push(-1 - own.length, end - start);
         own.push(buf.subarray(start, end));
+        spansEnd = -1;
       }
     },
   },
@@ -86,6 +95,7 @@ function postBlock(b: number): void {
   post({ type: 'block', block: b, spans: list, own }, [list.buffer, ...moved]);
   spans = [];
   own = [];
+  spansEnd = -1;
 }
 
 /** Wait until the main thread has written all but `window` blocks before `b` (backpressure). */
