@@ -151,8 +151,10 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
     for (let i = 0; i < views.length; i++) {
       const pos = spans[2 * i]!;
       if (pos >= 0) {
-        views[i] = new Uint8Array(sab, pos, spans[2 * i + 1]!);
+        const len = spans[2 * i + 1]!;
+        views[i] = new Uint8Array(sab, pos, len);
         used.add(Math.floor(pos / OUT_SLOT));
+        used.add(Math.floor((pos + len - 1) / OUT_SLOT));
       } else views[i] = m.own[-1 - pos]!;
     }
     return out.spans(views, () => {
