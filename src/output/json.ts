@@ -49,7 +49,25 @@ const pathCache = new Map<number, PathEntry>();
 const PATH_CACHE_MAX = 4096;
 
 
+/**
+ * Entries by the path array itself: a Recorder gives every trace that takes a path it has seen
+ * before that path's one frozen array (see KnownPath in trace/recorder.ts), so most lookups are
+ * this one. Only frozen arrays are kept here (they cannot change); cleared with pathCache.
+ */
+const pathByArray = new Map<readonly PathNode[], PathEntry>();
+
 function pathEntry(path: PathNode[]): PathEntry {
+  const known = pathByArray.get(path);
+  if (known !== undefined) return known;
+  const e = hashedPathEntry(path);
+  if (Object.isFrozen(path)) {
+    if (pathByArray.size >= PATH_CACHE_MAX) pathByArray.clear();
+    pathByArray.set(path, e);
+  }
+  return e;
+}
+
+function hashedPathEntry(path: PathNode[]): PathEntry {
   let h = path.length | 0;
   for (let i = 0; i < path.length; i++) {
     const n = path[i]!;
@@ -80,7 +98,10 @@ function pathEntry(path: PathNode[]): PathEntry {
   }
   const json = list(path, pathNode);
   const entry: PathEntry = { nodes: path, json, bytes: Buffer.from(json, 'latin1'), tails: [] };
-  if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
+  if (pathCache.size >= PATH_CACHE_MAX) {
+    pathCache.clear();
+    pathByArray.clear();
+  }
   pathCache.set(h, entry);
   return entry;
 }

@@ -36,6 +36,27 @@ export function emptyTrace(frame: FrameInfo): PacketTrace {
   };
 }
 
+/**
+ * A call path the Recorder has seen whole: its nodes, frozen, shared by every trace that takes the
+ * same path; and the paths seen since that share its first i nodes and then go another way, by
+ * (i, next node). A trace follows these as its calls come, and only builds an array of its own
+ * when it takes a new path (see Recorder.enter). Most frames of a capture take one of a few
+ * paths: this saves pushing ~100 nodes a frame, and lets the JSON writer find a path's cached
+ * bytes by the array itself instead of hashing and comparing every node (output/json.ts).
+ */
+interface KnownPath {
+  readonly nodes: readonly PathNode[];
+  readonly next: Map<number, KnownPath>;
+}
+
+/** The key of a branch at node i: the node's key + 1 (0: the path ends at i). */
+function branchKey(i: number, key: number): number {
+  return i * 2097152 + key + 1;
+}
+
+/** How many known paths a Recorder keeps before it starts afresh (captures with ever new paths). */
+const KNOWN_PATHS_MAX = 1024;
+
 /** Where calls before the first frame (the boot) are counted, and then forgotten. */
 const BOOT_COUNTS = new Float64Array(KFUNC_CAPACITY);
 
@@ -44,6 +65,19 @@ export class Recorder implements CallSink {
    *  while a trace is open). */
   private stackAt: Int32Array = new Int32Array(64);
   private cur: PacketTrace | null = null;
+  /** The first known path (the root of the others), and how many there are. */
+  private knownRoot: KnownPath | null = null;
+  private knownCount = 0;
+  /** The open trace: the known path it is following (its path so far is that one's first
+   *  `entered` nodes, and `t.path` is still empty), or null once it has left them all. */
+  private following: KnownPath | null = null;
+  /** Calls entered in the open trace. */
+  private entered = 0;
+  /** Where the open trace left the known paths: the last one it followed, at which node, and
+   *  that node's key (its path becomes a known path there when it closes). */
+  private leftFrom: KnownPath | null = null;
+  private leftAt = 0;
+  private leftKey = 0;
   /** Path nodes are immutable and the same for a given function at a given depth: shared. */
   private readonly nodes: PathNode[][] = [];
   /** Whether the frames that begin from now on get a trace (full mode; see setTracing). */
@@ -88,13 +122,16 @@ export class Recorder implements CallSink {
   /** Start the window of a new frame; returns the trace of the previous one, if any. */
   begin(frame: FrameInfo): PacketTrace | null {
     const prev = this.cur;
-    if (prev !== null && this.onClose !== null) this.onClose(prev);
+    if (prev !== null) this.close(prev);
     this.aggFrames++;
     if (!this.counting) {
       this.counting = true;
       refreshCallSink(this);
     }
     this.cur = this.mode === 'full' && this.tracing ? emptyTrace(frame) : null;
+    this.following = this.knownRoot;
+    this.entered = 0;
+    this.leftFrom = null;
     if ((prev !== null) !== (this.cur !== null)) refreshCallSink(this);
     return prev;
   }
@@ -102,10 +139,44 @@ export class Recorder implements CallSink {
   /** Close the current window and return its trace. */
   finish(): PacketTrace | null {
     const t = this.cur;
-    if (t !== null && this.onClose !== null) this.onClose(t);
+    if (t !== null) this.close(t);
     this.cur = null;
     if (t !== null) refreshCallSink(this);
     return t;
+  }
+
+  /** A trace's window closes: its path is settled (see KnownPath), then onClose. */
+  private close(t: PacketTrace): void {
+    const k = this.following;
+    const n = this.entered;
+    if (k !== null) {
+      if (n === k.nodes.length) t.path = k.nodes as PathNode[];
+      else {
+        // It stopped part way along a known path.
+        const b = k.next.get(branchKey(n, -1));
+        if (b !== undefined && b.nodes.length === n) t.path = b.nodes as PathNode[];
+        else {
+          t.path = k.nodes.slice(0, n);
+          this.know(k, branchKey(n, -1), t.path);
+        }
+      }
+    } else if (this.leftFrom !== null) this.know(this.leftFrom, branchKey(this.leftAt, this.leftKey), t.path);
+    else this.know(null, 0, t.path);
+    this.following = null;
+    this.leftFrom = null;
+    if (this.onClose !== null) this.onClose(t);
+  }
+
+  /** `path` (a closed trace's own) becomes a known path: a branch of `from`, or the root. */
+  private know(from: KnownPath | null, key: number, path: PathNode[]): void {
+    if (this.knownCount >= KNOWN_PATHS_MAX) {
+      this.knownRoot = null;
+      this.knownCount = 0;
+    }
+    const k: KnownPath = { nodes: Object.freeze(path), next: new Map() };
+    this.knownCount++;
+    if (from === null || this.knownCount === 1) this.knownRoot = k;
+    else from.next.set(key, k);
   }
 
   get current(): PacketTrace | null {
@@ -114,25 +185,50 @@ export class Recorder implements CallSink {
 
   // --- calls -------------------------------------------------------------------------------
 
-  /** A kfunc starts, while a trace is open (the wrapper keeps the stack and the counts). */
+  /**
+   * A kfunc starts, while a trace is open (the wrapper keeps the stack and the counts). Kept
+   * small, so that V8 inlines it into every kfunc wrapper; the rare cases are methods of their own.
+   */
   enter(info: KfuncInfo, depth: number): void {
     const t = this.cur;
     if (t === null) return;
     if (depth >= this.stackAt.length) this.growStack();
-    const path = t.path;
-    this.stackAt[depth] = path.length;
+    const i = this.entered++;
+    this.stackAt[depth] = i;
+    const node = this.nodes[info.id]?.[depth] ?? this.newNode(info, depth);
+    const k = this.following;
+    if (k === null) t.path.push(node);
+    else if (k.nodes[i] !== node) this.branch(t, k, i, node, info, depth);
+  }
+
+  /** The shared node of a function at a depth, made the first time. */
+  private newNode(info: KfuncInfo, depth: number): PathNode {
     let byDepth = this.nodes[info.id];
     if (byDepth === undefined) byDepth = this.nodes[info.id] = [];
-    let node = byDepth[depth];
-    if (node === undefined) {
-      node = { fn: info.name, depth, file: info.file, inline: info.inline };
-      // A dense number per (function, depth), not enumerable (not part of the data): the JSON
-      // writer hashes paths by it (see pathKey in output/json.ts).
-      Object.defineProperty(node, PATH_KEY, { value: info.id * 256 + (depth & 255) });
-      Object.freeze(node);
-      byDepth[depth] = node;
+    const node: PathNode = { fn: info.name, depth, file: info.file, inline: info.inline };
+    // A dense number per (function, depth), not enumerable (not part of the data): the JSON
+    // writer hashes paths by it (see pathKey in output/json.ts).
+    Object.defineProperty(node, PATH_KEY, { value: info.id * 256 + (depth & 255) });
+    Object.freeze(node);
+    byDepth[depth] = node;
+    return node;
+  }
+
+  /** The open trace's node i is not the next one of the known path it follows: another known
+   *  path that goes this way, or a new path (the known one's first i nodes, then this one). */
+  private branch(t: PacketTrace, k: KnownPath, i: number, node: PathNode, info: KfuncInfo, depth: number): void {
+    const key = info.id * 256 + (depth & 255);
+    const b = k.next.get(branchKey(i, key));
+    if (b !== undefined && b.nodes[i] === node) {
+      this.following = b;
+      return;
     }
-    path.push(node);
+    t.path = k.nodes.slice(0, i);
+    t.path.push(node);
+    this.following = null;
+    this.leftFrom = k;
+    this.leftAt = i;
+    this.leftKey = key;
   }
 
   private growStack(): void {
