@@ -3,6 +3,8 @@ import { CaptureError } from '../capture/types.js';
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 export const EXIT_INPUT = 2;
+/** The output could not be written (a full disk, an I/O error); a reader that went away is not one. */
+export const EXIT_OUTPUT = 3;
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode: number) {
@@ -24,4 +26,16 @@ export function errorLine(e: unknown, file: string): string | undefined {
     return `skbtrace: ${file}: cannot read: ${why[err.code] ?? err.message}`;
   }
   return undefined;
+}
+
+/** The one-line message for standard output that failed (see LineOut.failure). */
+export function outputErrorLine(err: NodeJS.ErrnoException): string {
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large',
+    EIO: 'I/O error',
+    EBADF: 'not open for writing',
+  };
+  return `skbtrace: cannot write the output: ${(err.code !== undefined && why[err.code]) || err.message}`;
 }

@@ -1,6 +1,7 @@
 /**
  * skbtrace's command line. The only module that touches `process` (through the streams it is
- * handed) and decides exit codes: 0 ok, 1 usage error, 2 unreadable or malformed input.
+ * handed) and decides exit codes: 0 ok, 1 usage error, 2 unreadable or malformed input, 3 output not
+ * written (a full disk).
  */
 import { createRequire } from 'node:module';
 import { run } from './run.js';
@@ -67,7 +68,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     .option('thread-slots', { type: 'number', hidden: true, requiresArg: true })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
     .example(EXAMPLES)
-    .epilogue('Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\nColours follow NO_COLOR (https://no-color.org).')
+    .epilogue('Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input, 3 output not written.\nColours follow NO_COLOR (https://no-color.org).')
     .version(version())
     .alias('version', 'v')
     .help('help')

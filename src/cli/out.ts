@@ -11,6 +11,7 @@
 import { fstatSync, writevSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { Writable } from 'node:stream';
+import { CliError, EXIT_OUTPUT, outputErrorLine } from './errors.js';
 
 /** The most buffers one writev takes (Linux's IOV_MAX). */
 const IOV_MAX = 1024;
@@ -36,6 +37,9 @@ export class LineOut {
   buf: Buffer;
   pos = 0;
   private closed = false;
+  /** Why the stream failed, when it did other than by its reader going away (a full disk ...):
+   *  nothing more is written, and the run ends with outputErrorLine (see check()). */
+  failure: NodeJS.ErrnoException | undefined;
   private readonly waiters: (() => void)[] = [];
 
   /**
@@ -51,17 +55,23 @@ export class LineOut {
     private readonly lends = false,
   ) {
     this.buf = Buffer.allocUnsafe(chunk);
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
-        this.closed = true;
-        for (const w of this.waiters.splice(0)) w();
-      } else {
-        throw err;
-      }
-    });
+    stream.on('error', (err: NodeJS.ErrnoException) => this.fail(err));
   }
 
-  /** True once the reader has gone away: the caller may stop producing. */
+  /** The stream failed: a reader gone away (EPIPE) ends the output quietly, anything else is kept
+   *  as `failure`. Either way nothing more is written. */
+  private fail(err: NodeJS.ErrnoException): void {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') this.failure ??= err;
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Throw the one-line error for a failed output (exit status 3), if it failed. */
+  check(): void {
+    if (this.failure !== undefined) throw new CliError(outputErrorLine(this.failure), EXIT_OUTPUT);
+  }
+
+  /** True once the reader has gone away (or the output failed): the caller may stop producing. */
   get isClosed(): boolean {
     return this.closed;
   }
@@ -112,15 +122,28 @@ export class LineOut {
       return undefined;
     }
     if (written ? this.stream.write(data, () => written()) : this.stream.write(data)) return undefined;
-    return new Promise<void>((resolve) => {
+    // A stream that failed will not drain (its 'error' event comes later: the run may be over by then).
+    const failed = this.stream.errored;
+    if (failed) {
+      this.fail(failed as NodeJS.ErrnoException);
+      return undefined;
+    }
+    if (this.stream.destroyed) return undefined;
+    // One wait for 'drain' at a time, whoever asks (-V's detail lines do not wait for each line).
+    this.draining ??= new Promise<void>((resolve) => {
       this.waiters.push(resolve);
       this.stream.once('drain', () => {
         const i = this.waiters.indexOf(resolve);
         if (i >= 0) this.waiters.splice(i, 1);
         resolve();
       });
+    }).then(() => {
+      this.draining = undefined;
     });
+    return this.draining;
   }
+
+  private draining: Promise<void> | undefined;
 
   /**
    * Hand a chunk of bytes to the stream, after what is buffered. The stream may keep `data` until
@@ -163,14 +186,12 @@ export class LineOut {
         done();
         return undefined;
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') {
-          this.closed = true;
-          for (const r of this.waiters.splice(0)) r();
+        const err = e as NodeJS.ErrnoException;
+        if (err.code !== 'EAGAIN') {
+          this.fail(err);
           done();
           return undefined;
         }
-        if (code !== 'EAGAIN') throw e;
         // Would block after all: the rest, and what follows, go through the stream.
         this.fd = null;
       }

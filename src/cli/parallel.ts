@@ -245,6 +245,7 @@ export async function runParallel(opts: RunOptions, profile: HostProfile, io: Cl
   const end = traceRecordsEnd(format, Math.max(frames, 0));
   if (!out.isClosed && end) out.bytes(Buffer.from(end));
   await out.end();
+  out.check();
   if (errorLine !== undefined) throw new CliError(errorLine, EXIT_INPUT);
   return EXIT_OK;
 }

@@ -196,6 +196,7 @@ export async function runSerial(opts: RunOptions, io: CliIo): Promise<number> {
     throw e;
   }
   await finishUp();
+  out.check();
   return EXIT_OK;
 
   /** Infer the host from the frames kept so far, start the session and simulate them. */

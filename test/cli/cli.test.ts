@@ -108,6 +108,18 @@ describe('bad input: one line naming file, offset and problem; exit 2', () => {
   });
 });
 
+describe('output that cannot be written: one line, exit 3', () => {
+  it.skipIf(!existsSync('/dev/full'))('stdout on a full disk (/dev/full), in every output mode, on one thread and on two', () => {
+    const pcap = join(mkdtempSync(join(tmpdir(), 'skbtrace-full-')), 'mixed.pcap');
+    expect(spawnSync(process.execPath, [join(repoRoot, 'bench/gen-capture.mjs'), '3000', pcap]).status).toBe(0);
+    const host = ['--host', '192.0.2.10/24', '--mac', '02:00:00:00:00:0a'];
+    for (const mode of [['-P'], ['-V'], ['--stats'], ['-T', 'json', '--threads', '1'], ['-T', 'ndjson', '--threads', '2', '--thread-block', '100']]) {
+      const r = spawnSync('bash', ['-c', '"$0" "$@" > /dev/full', process.execPath, bin, pcap, ...mode, ...host], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect({ mode, code: r.status, err: r.stderr }).toEqual({ mode, code: 3, err: 'skbtrace: cannot write the output: no space left on device\n' });
+    }
+  }, 60_000);
+});
+
 describe('-P and -c', () => {
   it('prints exactly one line per frame, numbered from 1', () => {
     const r = sk([fx('icmp-echo', 'input.pcap'), '-P']);

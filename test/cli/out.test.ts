@@ -1,0 +1,71 @@
+/**
+ * LineOut (src/cli/out.ts): backpressure and failures of the stream it writes to.
+ */
+import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { LineOut } from '../../src/cli/out.js';
+import { CliError } from '../../src/cli/errors.js';
+
+/** A stream that takes one small chunk at a time and finishes writing it only when told. */
+function slowStream() {
+  const pending: (() => void)[] = [];
+  const got: string[] = [];
+  const stream = new Writable({
+    highWaterMark: 16,
+    write(c: Buffer, _e, cb) {
+      got.push(c.toString());
+      pending.push(cb);
+    },
+  });
+  return { stream, got, release: () => pending.splice(0).forEach((cb) => cb()) };
+}
+
+describe('LineOut', () => {
+  it('callers that do not wait for each line share one wait for drain (no listener per line)', async () => {
+    const { stream, got, release } = slowStream();
+    const out = new LineOut(stream, 8);
+    const waits = new Set<Promise<void>>();
+    for (let i = 0; i < 50; i++) {
+      const w = out.line(`line ${i}`);
+      if (w) waits.add(w);
+    }
+    expect(stream.listenerCount('drain')).toBe(1);
+    expect(waits.size).toBe(1);
+    while (stream.writableLength > 0) {
+      release();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(waits);
+    await out.end();
+    release();
+    expect(got.join('')).toBe(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join(''));
+  });
+
+  it('a stream that fails (a full disk) ends the output; check() gives the one-line error', async () => {
+    const stream = new Writable({
+      write(_c, _e, cb) {
+        cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      },
+    });
+    const out = new LineOut(stream, 8);
+    out.line('first');
+    out.line('second, after the failure');
+    await new Promise((r) => setImmediate(r));
+    expect(out.isClosed).toBe(true);
+    expect(() => out.check()).toThrow(CliError);
+    expect(() => out.check()).toThrow('skbtrace: cannot write the output: no space left on device');
+  });
+
+  it('a reader that goes away (EPIPE) ends the output quietly', async () => {
+    const stream = new Writable({
+      write(_c, _e, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const out = new LineOut(stream, 8);
+    out.line('first');
+    await new Promise((r) => setImmediate(r));
+    expect(out.isClosed).toBe(true);
+    expect(() => out.check()).not.toThrow();
+  });
+});
