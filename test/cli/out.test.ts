@@ -20,6 +20,24 @@ function slowStream() {
   return { stream, got, release: () => pending.splice(0).forEach((cb) => cb()) };
 }
 
+/** A stream whose every write fails with `code`. */
+function failingStream(code: string, message: string): Writable {
+  return new Writable({
+    write(_c, _e, cb) {
+      cb(Object.assign(new Error(message), { code }));
+    },
+  });
+}
+
+/** Two lines to a LineOut over `stream`, and a turn of the event loop for the error to arrive. */
+async function writeTwo(stream: Writable): Promise<LineOut> {
+  const out = new LineOut(stream, 8);
+  out.line('first');
+  out.line('second, after the failure');
+  await new Promise((r) => setImmediate(r));
+  return out;
+}
+
 describe('LineOut', () => {
   it('callers that do not wait for each line share one wait for drain (no listener per line)', async () => {
     const { stream, got, release } = slowStream();
@@ -42,29 +60,14 @@ describe('LineOut', () => {
   });
 
   it('a stream that fails (a full disk) ends the output; check() gives the one-line error', async () => {
-    const stream = new Writable({
-      write(_c, _e, cb) {
-        cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
-      },
-    });
-    const out = new LineOut(stream, 8);
-    out.line('first');
-    out.line('second, after the failure');
-    await new Promise((r) => setImmediate(r));
+    const out = await writeTwo(failingStream('ENOSPC', 'ENOSPC: no space left on device, write'));
     expect(out.isClosed).toBe(true);
     expect(() => out.check()).toThrow(CliError);
     expect(() => out.check()).toThrow('skbtrace: cannot write the output: no space left on device');
   });
 
   it('a reader that goes away (EPIPE) ends the output quietly', async () => {
-    const stream = new Writable({
-      write(_c, _e, cb) {
-        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
-      },
-    });
-    const out = new LineOut(stream, 8);
-    out.line('first');
-    await new Promise((r) => setImmediate(r));
+    const out = await writeTwo(failingStream('EPIPE', 'write EPIPE'));
     expect(out.isClosed).toBe(true);
     expect(() => out.check()).not.toThrow();
   });
