@@ -375,11 +375,11 @@ export class ByteSink {
 
   /**
    * Bytes that are written again and again, unchanged (a cached path or tail: the caller keeps the
-   * very same array for the same bytes). With `spans` and shared buffers, the first copy since forget() is
-   * remembered, and each later one goes out as a view of it: what is buffered before it is
-   * handed over, then the view, and writing goes on in the same buffer. A trace worker's blocks
-   * are mostly such pieces, and copying them into memory the main thread then writes out cost
-   * more than anything else in the worker (see cli/parallel.ts).
+   * very same array for the same bytes). With `spans` and shared buffers, the first copy since
+   * forget() is remembered, and each later one goes out as a span of it: what is buffered before
+   * it is handed over, then that span, and writing goes on in the same buffer. A trace worker's
+   * blocks are mostly such pieces, and copying them into memory the main thread then writes out
+   * cost more than anything else in the worker (see cli/parallel.ts).
    */
   piece(b: Uint8Array): void {
     const placed = this.placed;
