@@ -12,30 +12,31 @@ export class CliError extends Error {
   }
 }
 
+/** What an errno means, for the one-line messages below (the system's text otherwise). */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a capture file',
+  EIO: 'I/O error',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EBADF: 'not open for that',
+};
+
+function errnoText(err: NodeJS.ErrnoException): string {
+  return (err.code !== undefined && ERRNO_TEXT[err.code]) || err.message;
+}
+
 /** The one-line message for an input problem, or undefined if `e` is not one (a bug: rethrow). */
 export function errorLine(e: unknown, file: string): string | undefined {
   if (e instanceof CaptureError) return `skbtrace: ${e.file}: offset ${e.offset}: ${e.problem}`;
   const err = e as NodeJS.ErrnoException;
-  if (err && typeof err.code === 'string') {
-    const why: Record<string, string> = {
-      ENOENT: 'no such file',
-      EACCES: 'permission denied',
-      EISDIR: 'is a directory, not a capture file',
-      EIO: 'I/O error',
-    };
-    return `skbtrace: ${file}: cannot read: ${why[err.code] ?? err.message}`;
-  }
+  if (err && typeof err.code === 'string') return `skbtrace: ${file}: cannot read: ${errnoText(err)}`;
   return undefined;
 }
 
 /** The one-line message for standard output that failed (see LineOut.failure). */
 export function outputErrorLine(err: NodeJS.ErrnoException): string {
-  const why: Record<string, string> = {
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    EFBIG: 'file too large',
-    EIO: 'I/O error',
-    EBADF: 'not open for writing',
-  };
-  return `skbtrace: cannot write the output: ${(err.code !== undefined && why[err.code]) || err.message}`;
+  return `skbtrace: cannot write the output: ${errnoText(err)}`;
 }
